@@ -1,0 +1,334 @@
+using System.Globalization;
+using System.Text.Json;
+using Dataphin.OpenApi.Serialization;
+using Dataphin.OpenApi.Transport;
+
+namespace Dataphin.OpenApi;
+
+/// <summary>
+/// The client of the Dataphin OpenAPI. Thread-safe: create one per endpoint and credential and share it (a
+/// singleton in dependency injection). Every call validates its input first and sends nothing when it is invalid,
+/// signs each attempt with ACS3-HMAC-SHA256, and maps every answer to a typed result or a typed exception.
+/// </summary>
+/// <example>
+/// <code>
+/// using var client = new DataphinClient(new Uri("https://dataphin-public.cn-hangzhou.aliyuncs.com"), DataphinCredential.FromEnvironment());
+/// var response = await client.AddRegisterLineageAsync(300001234, command);
+/// Console.WriteLine(response.RequestId);
+/// </code>
+/// </example>
+public class DataphinClient : IDisposable
+{
+    private readonly HttpClient? _ownedHttpClient;
+    private readonly RpcInvoker _invoker = null!;
+
+    /// <summary>Creates a client for <paramref name="endpoint"/> signing with <paramref name="credential"/>.</summary>
+    /// <param name="endpoint">The service endpoint, e.g. <c>https://dataphin-public.cn-hangzhou.aliyuncs.com</c>.</param>
+    /// <param name="credential">The AccessKey credential.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="endpoint"/> or <paramref name="credential"/> is null.</exception>
+    /// <exception cref="ArgumentException">The endpoint is not usable (see <see cref="DataphinClientOptions.Endpoint"/>).</exception>
+    public DataphinClient(Uri endpoint, DataphinCredential credential)
+        : this(endpoint, credential, new DataphinClientOptions())
+    {
+    }
+
+    /// <summary>Creates a client for <paramref name="endpoint"/> signing with <paramref name="credential"/>, with further settings.</summary>
+    /// <param name="endpoint">The service endpoint.</param>
+    /// <param name="credential">The AccessKey credential.</param>
+    /// <param name="options">Further settings; its Endpoint and Credential are replaced by the arguments.</param>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException">The endpoint or the options are not usable; the message names the setting.</exception>
+    public DataphinClient(Uri endpoint, DataphinCredential credential, DataphinClientOptions options)
+        : this((HttpClient?)null, WithEndpointAndCredential(options, endpoint, credential), ownsHttpClient: true)
+    {
+    }
+
+    /// <summary>Creates a client from <paramref name="options"/>, which must name an endpoint (or region) and a credential.</summary>
+    /// <param name="options">The settings.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+    /// <exception cref="ArgumentException">The options are not usable; the message names the setting.</exception>
+    public DataphinClient(DataphinClientOptions options)
+        : this((HttpClient?)null, options, ownsHttpClient: true)
+    {
+    }
+
+    /// <summary>
+    /// Creates a client that sends through <paramref name="httpClient"/> (for example one from <c>IHttpClientFactory</c>).
+    /// The client does not dispose it, and sets its own timeouts, so leave <see cref="HttpClient.Timeout"/> infinite or long.
+    /// </summary>
+    /// <param name="httpClient">The HTTP client to send with; its <see cref="HttpClient.BaseAddress"/> is ignored.</param>
+    /// <param name="options">The settings.</param>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException">The options are not usable; the message names the setting.</exception>
+    public DataphinClient(HttpClient httpClient, DataphinClientOptions options)
+        : this(httpClient ?? throw new ArgumentNullException(nameof(httpClient)), options, ownsHttpClient: false)
+    {
+    }
+
+    /// <summary>For mocking: creates a client that is not connected to anything.</summary>
+    protected DataphinClient()
+    {
+        Options = new DataphinClientOptions();
+    }
+
+    private DataphinClient(HttpClient? httpClient, DataphinClientOptions options, bool ownsHttpClient)
+    {
+        if (options is null)
+        {
+            throw new ArgumentNullException(nameof(options));
+        }
+
+        Options = options.Clone();
+        var endpoint = EndpointResolver.Resolve(Options);
+        var credentials = Options.CredentialProvider
+            ?? (Options.Credential is { } credential
+                ? DataphinCredentialProvider.FromCredential(credential)
+                : throw new ArgumentException(
+                    "No credential: set DataphinClientOptions.Credential (for example DataphinCredential.FromEnvironment()) or DataphinClientOptions.CredentialProvider.",
+                    nameof(options)));
+        if (Options.TimeProvider is null)
+        {
+            throw new ArgumentException("DataphinClientOptions.TimeProvider must not be null.", nameof(options));
+        }
+
+        if (httpClient is null && ownsHttpClient)
+        {
+            httpClient = _ownedHttpClient = CreateDefaultHttpClient();
+        }
+
+        _invoker = new RpcInvoker(httpClient!, endpoint, credentials, Options.TimeProvider, Options.UserAgentSuffix);
+    }
+
+    /// <summary>The endpoint this client sends to.</summary>
+    public virtual Uri Endpoint => _invoker.Endpoint;
+
+    /// <summary>A copy of the settings this client was created with.</summary>
+    protected DataphinClientOptions Options { get; }
+
+    internal RpcInvoker Invoker => _invoker;
+
+    /// <summary>Registers lineage between one pair of tables and, optionally, up to 100 of their field pairs (<c>AddRegisterLineage</c>).</summary>
+    /// <param name="opTenantId">The tenant id (the <c>tenantId</c> in the Dataphin URL).</param>
+    /// <param name="command">What to register.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The service's answer.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="command"/> is null.</exception>
+    /// <exception cref="DataphinValidationException">The command breaks a documented rule; nothing was sent.</exception>
+    /// <exception cref="DataphinThrottledException">The call was throttled.</exception>
+    /// <exception cref="DataphinAuthenticationException">The credential was not accepted.</exception>
+    /// <exception cref="DataphinForbiddenException">The caller may not make this call in this tenant.</exception>
+    /// <exception cref="DataphinRequestException">The service answered with another error.</exception>
+    public virtual Task<DataphinResponse> AddRegisterLineageAsync(long opTenantId, AddRegisterLineageCommand command, CancellationToken cancellationToken = default)
+        => SendLineageAsync(opTenantId, command, null, cancellationToken);
+
+    /// <summary>Registers lineage on behalf of <paramref name="opUserId"/> (<c>AddRegisterLineage</c> with <c>OpUserId</c>).</summary>
+    /// <param name="opTenantId">The tenant id.</param>
+    /// <param name="command">What to register.</param>
+    /// <param name="opUserId">The Dataphin user id sent as the <c>OpUserId</c> query parameter, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The service's answer.</returns>
+    /// <exception cref="DataphinValidationException">The command breaks a documented rule; nothing was sent.</exception>
+    /// <exception cref="DataphinRequestException">The service answered with an error (see the other overload for the subclasses).</exception>
+    public virtual Task<DataphinResponse> AddRegisterLineageAsync(long opTenantId, AddRegisterLineageCommand command, string? opUserId, CancellationToken cancellationToken = default)
+        => SendLineageAsync(opTenantId, command, opUserId, cancellationToken);
+
+    /// <summary>Deletes lineage registered through the OpenAPI between one pair of tables, or some of their field lineages (<c>DeleteRegisterLineage</c>).</summary>
+    /// <param name="opTenantId">The tenant id.</param>
+    /// <param name="command">What to delete.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The service's answer.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="command"/> is null.</exception>
+    /// <exception cref="DataphinValidationException">The command breaks a documented rule; nothing was sent.</exception>
+    /// <exception cref="DataphinRequestException">The service answered with an error (throttling, authentication and permission errors are subclasses).</exception>
+    public virtual Task<DataphinResponse> DeleteRegisterLineageAsync(long opTenantId, DeleteRegisterLineageCommand command, CancellationToken cancellationToken = default)
+        => SendLineageAsync(opTenantId, command, null, cancellationToken);
+
+    /// <summary>Deletes lineage on behalf of <paramref name="opUserId"/> (<c>DeleteRegisterLineage</c> with <c>OpUserId</c>).</summary>
+    /// <param name="opTenantId">The tenant id.</param>
+    /// <param name="command">What to delete.</param>
+    /// <param name="opUserId">The Dataphin user id sent as the <c>OpUserId</c> query parameter, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The service's answer.</returns>
+    /// <exception cref="DataphinValidationException">The command breaks a documented rule; nothing was sent.</exception>
+    /// <exception cref="DataphinRequestException">The service answered with an error.</exception>
+    public virtual Task<DataphinResponse> DeleteRegisterLineageAsync(long opTenantId, DeleteRegisterLineageCommand command, string? opUserId, CancellationToken cancellationToken = default)
+        => SendLineageAsync(opTenantId, command, opUserId, cancellationToken);
+
+    /// <summary>
+    /// Calls any operation by name with raw parameters, for operations without typed models. The call is signed,
+    /// and its answer mapped to <see cref="DataphinOperationResponse"/> or a typed exception, like the typed calls.
+    /// </summary>
+    /// <param name="request">The operation, tenant, query and form fields.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The answer with its whole JSON body.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="request"/> is null.</exception>
+    /// <exception cref="DataphinValidationException">The request is malformed (tenant id, names); nothing was sent.</exception>
+    /// <exception cref="DataphinRequestException">The service answered with an error.</exception>
+    public virtual async Task<DataphinOperationResponse> SendAsync(DataphinOperationRequest request, CancellationToken cancellationToken = default)
+    {
+        if (request is null)
+        {
+            throw new ArgumentNullException(nameof(request));
+        }
+
+        var rpc = BuildRpcRequest(request);
+        var result = await InvokeAsync(rpc, cancellationToken).ConfigureAwait(false);
+        using var document = JsonDocument.Parse(result.Body);
+        var a = result.Answer;
+        return new DataphinOperationResponse(result.Status, a.RequestId, a.Code, a.Message, a.HttpStatusCode, document.RootElement.Clone());
+    }
+
+    /// <summary>Disposes the HTTP client this client created (never one that was passed in).</summary>
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Disposes the HTTP client this client created.</summary>
+    /// <param name="disposing">Whether this is called from <see cref="Dispose()"/>.</param>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _ownedHttpClient?.Dispose();
+        }
+    }
+
+    internal static RpcRequest BuildLineageRequest(long opTenantId, LineageCommand command, string? opUserId)
+    {
+        var query = new List<KeyValuePair<string, string>>(2) { new("OpTenantId", opTenantId.ToString(CultureInfo.InvariantCulture)) };
+        if (opUserId is not null)
+        {
+            query.Add(new("OpUserId", opUserId));
+        }
+
+        var form = new[] { new KeyValuePair<string, string>(command.FormFieldName, DataphinJson.Serialize(command)) };
+        return new RpcRequest(command.OperationName, query, form);
+    }
+
+    private async Task<DataphinResponse> SendLineageAsync(long opTenantId, LineageCommand command, string? opUserId, CancellationToken cancellationToken)
+    {
+        if (command is null)
+        {
+            throw new ArgumentNullException(nameof(command));
+        }
+
+        var errors = LineageCommandValidator.Validate(opTenantId, command);
+        if (opUserId is not null && string.IsNullOrWhiteSpace(opUserId))
+        {
+            errors = [.. errors, new DataphinValidationError("OpUserId", DataphinValidationRules.Required, "OpUserId, when given, must not be empty; pass null to leave it out.")];
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new DataphinValidationException(command.OperationName, errors);
+        }
+
+        var result = await InvokeAsync(BuildLineageRequest(opTenantId, command, opUserId), cancellationToken).ConfigureAwait(false);
+        return result.ToResponse();
+    }
+
+    private Task<RpcResult> InvokeAsync(RpcRequest request, CancellationToken cancellationToken)
+        => _invoker.SendAttemptAsync(request, level: null, retryAttempt: 0, TimeSpan.Zero, cancellationToken);
+
+    private static RpcRequest BuildRpcRequest(DataphinOperationRequest request)
+    {
+        var errors = new List<DataphinValidationError>();
+        if (request.OpTenantId <= 0)
+        {
+            errors.Add(new("OpTenantId", DataphinValidationRules.Positive, $"OpTenantId must be a positive tenant id; it was {request.OpTenantId}."));
+        }
+
+        if (!IsName(request.Action))
+        {
+            errors.Add(new("Action", DataphinValidationRules.InvalidText, $"Action '{request.Action}' is not an operation name (letters and digits only)."));
+        }
+
+        var query = new List<KeyValuePair<string, string>>(request.Query.Count + 1) { new("OpTenantId", request.OpTenantId.ToString(CultureInfo.InvariantCulture)) };
+        CollectParameters(request.Query, "Query", query, errors);
+        var form = new List<KeyValuePair<string, string>>(request.Form.Count);
+        CollectParameters(request.Form, "Form", form, errors);
+        if (errors.Count > 0)
+        {
+            throw new DataphinValidationException(request.Action, errors);
+        }
+
+        return new RpcRequest(request.Action, query, form);
+    }
+
+    private static void CollectParameters(IList<KeyValuePair<string, string>> source, string where, List<KeyValuePair<string, string>> target, List<DataphinValidationError> errors)
+    {
+        for (var i = 0; i < source.Count; i++)
+        {
+            var pair = source[i];
+            var path = $"{where}[{i}]";
+            if (string.IsNullOrWhiteSpace(pair.Key) || !IsName(pair.Key))
+            {
+                errors.Add(new(path, DataphinValidationRules.InvalidText, $"{path} has the name '{pair.Key}', which is not a parameter name (letters, digits, '.', '_' and '-')."));
+            }
+            else if (string.Equals(pair.Key, "OpTenantId", StringComparison.OrdinalIgnoreCase))
+            {
+                errors.Add(new(path, DataphinValidationRules.NotAllowed, $"{path}: OpTenantId is set from DataphinOperationRequest.OpTenantId; do not add it again."));
+            }
+            else if (target.Exists(p => string.Equals(p.Key, pair.Key, StringComparison.Ordinal)))
+            {
+                errors.Add(new(path, DataphinValidationRules.NotAllowed, $"{path}: the parameter '{pair.Key}' is given twice."));
+            }
+            else if (pair.Value is null)
+            {
+                errors.Add(new(path, DataphinValidationRules.Required, $"{path}: the value of '{pair.Key}' is null; leave the parameter out instead."));
+            }
+            else
+            {
+                target.Add(pair);
+            }
+        }
+    }
+
+    private static bool IsName(string? name)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            return false;
+        }
+
+        foreach (var c in name!)
+        {
+            if (c is not (>= 'A' and <= 'Z' or >= 'a' and <= 'z' or >= '0' and <= '9' or '.' or '_' or '-'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static HttpClient CreateDefaultHttpClient()
+    {
+#if NET5_0_OR_GREATER
+        var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            AutomaticDecompression = System.Net.DecompressionMethods.GZip | System.Net.DecompressionMethods.Deflate,
+        };
+#else
+        var handler = new HttpClientHandler
+        {
+            AllowAutoRedirect = false,
+            AutomaticDecompression = System.Net.DecompressionMethods.GZip | System.Net.DecompressionMethods.Deflate,
+        };
+#endif
+        return new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+    }
+
+    private static DataphinClientOptions WithEndpointAndCredential(DataphinClientOptions options, Uri endpoint, DataphinCredential credential)
+    {
+        var copy = (options ?? throw new ArgumentNullException(nameof(options))).Clone();
+        copy.Endpoint = endpoint ?? throw new ArgumentNullException(nameof(endpoint));
+        copy.Credential = credential ?? throw new ArgumentNullException(nameof(credential));
+        copy.CredentialProvider = null;
+        return copy;
+    }
+}

@@ -1,0 +1,133 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Reflection;
+using System.Security.Cryptography;
+using Dataphin.OpenApi.Authentication;
+using Dataphin.OpenApi.Internal;
+
+namespace Dataphin.OpenApi.Transport;
+
+/// <summary>
+/// Sends one attempt of an <see cref="RpcRequest"/>: a new <see cref="HttpRequestMessage"/> from the kept body
+/// bytes, signed with a fresh date and nonce, and maps the answer to a result or a typed exception.
+/// </summary>
+internal sealed class RpcInvoker
+{
+    private const string FormContentType = "application/x-www-form-urlencoded";
+
+    private static readonly string DefaultUserAgent =
+        $"Dataphin.OpenApi/{typeof(RpcInvoker).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0"} ({System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}; {System.Runtime.InteropServices.RuntimeInformation.OSDescription.Split(' ')[0]})";
+
+    private readonly HttpClient _http;
+    private readonly DataphinCredentialProvider _credentials;
+    private readonly TimeProvider _time;
+    private readonly string _userAgent;
+
+    public RpcInvoker(HttpClient http, Uri endpoint, DataphinCredentialProvider credentials, TimeProvider time, string? userAgentSuffix)
+    {
+        _http = http;
+        Endpoint = endpoint;
+        _credentials = credentials;
+        _time = time;
+        _userAgent = string.IsNullOrWhiteSpace(userAgentSuffix) ? DefaultUserAgent : DefaultUserAgent + " " + userAgentSuffix!.Trim();
+    }
+
+    public Uri Endpoint { get; }
+
+    /// <summary>Makes the <c>x-acs-signature-nonce</c> of each attempt; replaced only by known-answer tests.</summary>
+    internal Func<string> NonceFactory { get; set; } = NewNonce;
+
+    public static string NewNonce()
+    {
+        var bytes = new byte[16];
+#if NET6_0_OR_GREATER
+        RandomNumberGenerator.Fill(bytes);
+#else
+        using (var rng = RandomNumberGenerator.Create())
+        {
+            rng.GetBytes(bytes);
+        }
+#endif
+        return HexEncoding.ToLowerHex(bytes);
+    }
+
+    public static string FormatDate(DateTimeOffset now) => now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>Sends one signed attempt and returns the successful answer, or throws the typed error.</summary>
+    /// <param name="request">The logical call.</param>
+    /// <param name="level">The operation's throttling level, for throttling errors.</param>
+    /// <param name="retryAttempt">0 for the first attempt; on retries the attempt number, sent as <c>x-acs-retry-attempts</c>.</param>
+    /// <param name="retryDelay">The wait before this retry, sent as <c>x-acs-retry-delay</c>.</param>
+    /// <param name="cancellationToken">Cancels the attempt.</param>
+    public async Task<RpcResult> SendAttemptAsync(RpcRequest request, ThrottlingLevel? level, int retryAttempt, TimeSpan retryDelay, CancellationToken cancellationToken)
+    {
+        var credential = await _credentials.GetCredentialAsync(cancellationToken).ConfigureAwait(false);
+        string? signature = null;
+        using var message = CreateSignedMessage(request, credential, retryAttempt, retryDelay, out signature);
+        using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+#if NET5_0_OR_GREATER
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+#else
+        var body = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+#endif
+        var status = (int)response.StatusCode;
+        var answer = ServiceAnswer.TryParse(body);
+        if (status is >= 200 and < 300 && answer is not null && answer.Success != false)
+        {
+            return new RpcResult(status, answer, body);
+        }
+
+        throw ErrorMapper.Create(request.Action, status, answer, body, response.Headers, level, [credential.AccessKeySecret, credential.SecurityToken, signature]);
+    }
+
+    /// <summary>Builds the HTTP request of one attempt and signs it (ACS3-HMAC-SHA256).</summary>
+    internal HttpRequestMessage CreateSignedMessage(RpcRequest request, DataphinCredential credential, int retryAttempt, TimeSpan retryDelay, out string signature)
+    {
+        var uri = new Uri(Endpoint, request.PathAndQuery);
+        var message = new HttpRequestMessage(HttpMethod.Post, uri);
+        var signed = new List<KeyValuePair<string, string>>(12)
+        {
+            new("host", uri.Authority),
+            new("x-acs-version", DataphinClientOptions.ApiVersion),
+            new("x-acs-action", request.Action),
+            new("x-acs-date", FormatDate(_time.GetUtcNow())),
+            new("x-acs-signature-nonce", NonceFactory()),
+            new("x-acs-content-sha256", request.BodySha256),
+            new("x-acs-credentials-provider", credential.HasSecurityToken ? "static_sts" : "static_ak"),
+        };
+        if (credential.SecurityToken is { } token)
+        {
+            signed.Add(new("x-acs-accesskey-id", credential.AccessKeyId));
+            signed.Add(new("x-acs-security-token", token));
+        }
+
+        if (retryAttempt > 0)
+        {
+            signed.Add(new("x-acs-retry-attempts", retryAttempt.ToString(CultureInfo.InvariantCulture)));
+            signed.Add(new("x-acs-retry-delay", ((long)retryDelay.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)));
+        }
+
+        foreach (var header in signed)
+        {
+            if (header.Key != "host")
+            {
+                message.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+        }
+
+        if (request.Body.Length > 0)
+        {
+            message.Content = new ByteArrayContent(request.Body);
+            message.Content.Headers.ContentType = new MediaTypeHeaderValue(FormContentType);
+            signed.Add(new("content-type", FormContentType));
+        }
+
+        message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        message.Headers.TryAddWithoutValidation("User-Agent", _userAgent);
+
+        var canonical = Acs3Signer.CanonicalRequest("POST", "/", request.CanonicalQueryString, signed, request.BodySha256, out var signedHeaders);
+        signature = Acs3Signer.Signature(Acs3Signer.StringToSign(canonical), credential.AccessKeySecret);
+        message.Headers.TryAddWithoutValidation("Authorization", Acs3Signer.Authorization(credential.AccessKeyId, signedHeaders, signature));
+        return message;
+    }
+}
