@@ -203,8 +203,8 @@ public class DataphinClient : IDisposable
             query.Add(new("OpUserId", opUserId));
         }
 
-        var form = new[] { new KeyValuePair<string, string>(command.FormFieldName, DataphinJson.Serialize(command)) };
-        return new RpcRequest(command.OperationName, query, form);
+        var body = FormEncoder.EncodeField(command.FormFieldName, DataphinJson.SerializeToUtf8Bytes(command));
+        return new RpcRequest(command.OperationName, query, body);
     }
 
     private async Task<DataphinResponse> SendLineageAsync(long opTenantId, LineageCommand command, string? opUserId, CancellationToken cancellationToken)

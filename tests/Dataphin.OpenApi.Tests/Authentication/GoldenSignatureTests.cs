@@ -142,5 +142,7 @@ public sealed class GoldenSignatureTests
 
     [Fact]
     public void Form_encoding_matches_nodes_querystring_escape()
-        => Assert.Equal("%7B%22a%22%3A%22x%20y%26%C3%A9!'()*~%22%7D", Rfc3986.EncodeForm("{\"a\":\"x y&é!'()*~\"}"));
+        => Assert.Equal(
+            "k%20%26=%7B%22a%22%3A%22x%20y%26%C3%A9!'()*~%22%7D&b=",
+            Encoding.UTF8.GetString(FormEncoder.Encode([new("k &", "{\"a\":\"x y&é!'()*~\"}"), new("b", "")])));
 }
