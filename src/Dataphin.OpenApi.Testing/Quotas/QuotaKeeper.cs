@@ -58,7 +58,7 @@ internal sealed class QuotaKeeper
             if (bucket.Tokens < 1)
             {
                 var waitSeconds = (1 - bucket.Tokens) / bucket.Rate;
-                var ms = Math.Max(1, (long)Math.Ceiling(waitSeconds * 1000));
+                var ms = Math.Max(1, (long)Math.Ceiling((waitSeconds * 1000) - 1e-6));
                 var scope = shared ? "all levels" : $"Level {level}";
                 return new QuotaRejection(ms, $"Request was denied due to user flow control. The QPS quota of {qps:0.###} for {scope} of tenant {tenantId} is used up.");
             }
