@@ -39,16 +39,16 @@ public static class QuickstartApp
             return 2;
         }
 
-        DataphinCredential credential;
-        try
+        var accessKeyId = environment(DataphinCredential.AccessKeyIdVariable);
+        var accessKeySecret = environment(DataphinCredential.AccessKeySecretVariable);
+        var securityToken = environment(DataphinCredential.SecurityTokenVariable);
+        if (string.IsNullOrWhiteSpace(accessKeyId) || string.IsNullOrWhiteSpace(accessKeySecret))
         {
-            credential = DataphinCredential.FromEnvironment();
-        }
-        catch (InvalidOperationException e)
-        {
-            output.WriteLine(e.Message);
+            output.WriteLine($"A real Dataphin needs an AccessKey: set {DataphinCredential.AccessKeyIdVariable} and {DataphinCredential.AccessKeySecretVariable} (and {DataphinCredential.SecurityTokenVariable} for an STS token).");
             return 2;
         }
+
+        var credential = new DataphinCredential(accessKeyId, accessKeySecret, string.IsNullOrWhiteSpace(securityToken) ? null : securityToken);
 
         var options = new DataphinClientOptions { Endpoint = settings.Endpoint, RegionId = settings.RegionId, Credential = credential };
         using var realClient = new DataphinClient(options);
