@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Dataphin.OpenApi.Testing.Lineage;
@@ -8,6 +10,8 @@ namespace Dataphin.OpenApi.Testing.Lineage;
 /// </summary>
 internal sealed class LineageStore
 {
+    private static readonly JsonSerializerOptions Readable = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private readonly object _gate = new();
     private readonly Dictionary<long, Dictionary<string, TableEdge>> _tenants = [];
     private long _sequence;
@@ -154,7 +158,7 @@ internal sealed class LineageStore
             Source,
             Target,
             Fields.Values.OrderBy(f => f.Sequence).Select(f => new RegisteredFieldLineage(f.Source, f.Target, f.IsDirect, f.ThroughApi)).ToList(),
-            RelationProperties?.ToJsonString(),
+            RelationProperties?.ToJsonString(Readable),
             ThroughApi);
     }
 
