@@ -153,7 +153,7 @@ internal sealed class AdaptiveTokenBucket
 
         lock (_gate)
         {
-            if (sentAt < _lastThrottle)
+            if (sentAt <= _lastThrottle)
             {
                 return;
             }

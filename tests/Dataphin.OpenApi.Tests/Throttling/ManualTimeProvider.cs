@@ -55,6 +55,11 @@ internal sealed class ManualTimeProvider : TimeProvider
     /// <summary>Moves the clock forward by <paramref name="delta"/>, firing every timer that falls due on the way.</summary>
     public void Advance(TimeSpan delta)
     {
+        if (delta < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(delta), delta, "A clock only moves forward.");
+        }
+
         DateTimeOffset target;
         lock (_gate)
         {

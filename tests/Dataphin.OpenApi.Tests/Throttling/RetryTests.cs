@@ -165,11 +165,7 @@ public class RetryTests
     [Fact]
     public async Task Attempt_timeout_is_retried_for_retry_safe_operations_and_then_reported_with_its_value()
     {
-        var handler = new ScriptedHandler(_clock, async (_, _, ct) =>
-        {
-            await Task.Delay(Timeout.Infinite, ct);
-            return ScriptedHandler.Ok();
-        });
+        var handler = new ScriptedHandler(_clock, (_, _, ct) => ScriptedHandler.NeverAnswers(ct));
         using var client = ThrottlingClients.Create(_clock, handler, _accessKeyId, o => o.Timeouts.AttemptTimeout = TimeSpan.FromSeconds(5));
 
         var error = await Assert.ThrowsAsync<DataphinTimeoutException>(() => _clock.DriveAsync(client.SendAsync(ThrottlingClients.Request("ListFiles"))));
@@ -183,11 +179,7 @@ public class RetryTests
     [Fact]
     public async Task Attempt_timeout_of_a_write_that_is_not_retry_safe_is_not_retried()
     {
-        var handler = new ScriptedHandler(_clock, async (_, _, ct) =>
-        {
-            await Task.Delay(Timeout.Infinite, ct);
-            return ScriptedHandler.Ok();
-        });
+        var handler = new ScriptedHandler(_clock, (_, _, ct) => ScriptedHandler.NeverAnswers(ct));
         using var client = ThrottlingClients.Create(_clock, handler, _accessKeyId, o => o.Timeouts.AttemptTimeout = TimeSpan.FromSeconds(5));
 
         var error = await Assert.ThrowsAsync<DataphinTimeoutException>(() => _clock.DriveAsync(client.SendAsync(ThrottlingClients.Request("CreateDirectory"))));
@@ -199,11 +191,7 @@ public class RetryTests
     [Fact]
     public async Task Total_timeout_ends_the_call_and_says_which_timeout_expired()
     {
-        var handler = new ScriptedHandler(_clock, async (_, _, ct) =>
-        {
-            await Task.Delay(Timeout.Infinite, ct);
-            return ScriptedHandler.Ok();
-        });
+        var handler = new ScriptedHandler(_clock, (_, _, ct) => ScriptedHandler.NeverAnswers(ct));
         using var client = ThrottlingClients.Create(_clock, handler, _accessKeyId, o =>
         {
             o.Timeouts.AttemptTimeout = Timeout.InfiniteTimeSpan;

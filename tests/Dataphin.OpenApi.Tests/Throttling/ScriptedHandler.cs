@@ -29,6 +29,14 @@ internal sealed class ScriptedHandler(ManualTimeProvider clock, Func<int, HttpRe
     public static ScriptedHandler Sequence(ManualTimeProvider clock, params Func<HttpResponseMessage>[] answers)
         => new(clock, (index, _, _) => Task.FromResult(index < answers.Length ? answers[index]() : Ok()));
 
+    /// <summary>An answer that never comes; it ends (inline, on the cancelling thread) when <paramref name="cancellationToken"/> is cancelled.</summary>
+    public static Task<HttpResponseMessage> NeverAnswers(CancellationToken cancellationToken)
+    {
+        var pending = new TaskCompletionSource<HttpResponseMessage>();
+        cancellationToken.Register(() => pending.TrySetCanceled(cancellationToken));
+        return pending.Task;
+    }
+
     public static HttpResponseMessage Ok() => Json(HttpStatusCode.OK, SuccessBody);
 
     public static HttpResponseMessage Throttled(int? retryAfterMs = null, HttpStatusCode status = HttpStatusCode.BadRequest)
