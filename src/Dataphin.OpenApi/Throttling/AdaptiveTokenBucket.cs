@@ -15,6 +15,9 @@ internal sealed class AdaptiveTokenBucket
     /// <summary>The scale of the cubic recovery curve (the AWS SDK's constant).</summary>
     public const double CubicScale = 0.4;
 
+    /// <summary>How much of a late timer's or a stalled machine's lost time a busy bucket makes up for.</summary>
+    public static readonly TimeSpan CatchUp = TimeSpan.FromMilliseconds(500);
+
     private const double Epsilon = 1e-9;
 
     private readonly object _gate = new();
@@ -235,7 +238,12 @@ internal sealed class AdaptiveTokenBucket
         var elapsed = _time.GetElapsedTime(_lastRefill, now).TotalSeconds;
         if (elapsed > 0)
         {
-            _tokens = Math.Min(Capacity, _tokens + (elapsed * _rate));
+            // An idle bucket holds at most Capacity permits (the burst). While callers wait in line the bucket is busy,
+            // and a timer that fires late, or a machine that stalls, must not cost them the permits earned meanwhile,
+            // or a loaded machine would run well below the quota: up to CatchUp worth of permits are kept for the
+            // queue. Permits still only accrue at the fill rate, so no second ever sees more than rate + CatchUp.
+            var limit = _queue.Count == 0 ? Capacity : Capacity + (_rate * CatchUp.TotalSeconds);
+            _tokens = Math.Min(limit, _tokens + (elapsed * _rate));
             _lastRefill = now;
         }
 
