@@ -58,6 +58,11 @@ internal static class JsonManifestReader
                 yield return ManifestItemParser.Parse(json, line, operation);
             }
 
+            if (scanner.PendingError is { } error)
+            {
+                throw error;
+            }
+
             Buffer.BlockCopy(buffer, consumed, buffer, 0, length - consumed);
             length -= consumed;
             if (final)
@@ -84,6 +89,8 @@ internal static class JsonManifestReader
         private bool _sawItems;
         private int _line = 1;
         private int _countedTo;
+
+        public LineageManifestException? PendingError { get; private set; }
 
         /// <summary>Walks as many whole tokens and items as the data holds; returns the bytes consumed.</summary>
         public int Scan(ReadOnlySpan<byte> data, bool final, List<(byte[] Json, int Line)> found)
@@ -178,8 +185,10 @@ internal static class JsonManifestReader
             }
             catch (JsonException error)
             {
+                // Thrown after the items found before the error have been handed out.
                 var line = spanStartLine + (int)(error.LineNumber ?? 0);
-                throw Structure($"The JSON manifest is not well-formed at line {line.ToString(CultureInfo.InvariantCulture)}: {WithoutPosition(error.Message)}", line, error);
+                PendingError = Structure($"The JSON manifest is not well-formed at line {line.ToString(CultureInfo.InvariantCulture)}: {WithoutPosition(error.Message)}", line, error);
+                return Commit(data, committed);
             }
 
             _state = reader.CurrentState;
