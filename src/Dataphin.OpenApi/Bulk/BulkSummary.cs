@@ -32,8 +32,11 @@ public sealed class BulkSummary
     /// <summary>Calls that failed.</summary>
     public long CallsFailed { get; private set; }
 
-    /// <summary>Whether the run was cancelled before the input was exhausted; items never read are not counted anywhere.</summary>
-    public bool WasCancelled { get; internal set; }
+    /// <summary>
+    /// Whether the run was cancelled before the input was exhausted; items never read are not counted anywhere.
+    /// Set by <see cref="DataphinBulkLineage.RunToSummaryAsync(IAsyncEnumerable{LineageItem}, BulkOptions?, IProgress{BulkProgress}?, Func{BulkItemResult, ValueTask}?, CancellationToken)"/>; set it yourself when you count results with <see cref="Add"/>.
+    /// </summary>
+    public bool WasCancelled { get; set; }
 
     /// <summary><see langword="true"/> when every item read succeeded (or, in a dry run, was valid).</summary>
     public bool AllSucceeded => Failed == 0 && SkippedInvalid == 0 && Cancelled == 0 && !WasCancelled;

@@ -59,7 +59,7 @@ internal static class ManifestItemParser
         catch (JsonException error)
         {
             var path = string.IsNullOrEmpty(error.Path) ? "$" : error.Path!;
-            return Malformed(id, lineNumber, path, $"Line {lineNumber}: {FirstSentence(error.Message)} (at {path}; for a {operation} manifest the item properties are those of {(operation == LineageManifestOperation.Add ? nameof(AddRegisterLineageCommand) : nameof(DeleteRegisterLineageCommand))} plus Id).");
+            return Malformed(id, lineNumber, path, $"Line {lineNumber}: {FirstSentence(error.Message)} (at {path}; for {(operation == LineageManifestOperation.Add ? "an add" : "a delete")} manifest the item properties are those of {(operation == LineageManifestOperation.Add ? nameof(AddRegisterLineageCommand) : nameof(DeleteRegisterLineageCommand))} plus Id).");
         }
         catch (Exception error) when (error is ArgumentException or InvalidOperationException or FormatException)
         {
