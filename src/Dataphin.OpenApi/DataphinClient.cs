@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Dataphin.OpenApi.Resilience;
 using Dataphin.OpenApi.Serialization;
 using Dataphin.OpenApi.Transport;
 
@@ -21,6 +22,7 @@ public class DataphinClient : IDisposable
 {
     private readonly HttpClient? _ownedHttpClient;
     private readonly RpcInvoker _invoker = null!;
+    private readonly ResilientInvoker _resilient = null!;
 
     /// <summary>Creates a client for <paramref name="endpoint"/> signing with <paramref name="credential"/>.</summary>
     /// <param name="endpoint">The service endpoint, e.g. <c>https://dataphin-public.cn-hangzhou.aliyuncs.com</c>.</param>
@@ -96,7 +98,9 @@ public class DataphinClient : IDisposable
             httpClient = _ownedHttpClient = CreateDefaultHttpClient();
         }
 
+        ResilienceOptionsValidator.Validate(Options);
         _invoker = new RpcInvoker(httpClient!, endpoint, credentials, Options.TimeProvider, Options.UserAgentSuffix);
+        _resilient = new ResilientInvoker(_invoker, credentials, Options);
     }
 
     /// <summary>The endpoint this client sends to.</summary>
@@ -106,6 +110,8 @@ public class DataphinClient : IDisposable
     protected DataphinClientOptions Options { get; }
 
     internal RpcInvoker Invoker => _invoker;
+
+    internal ResilientInvoker Resilient => _resilient;
 
     /// <summary>Registers lineage between one pair of tables and, optionally, up to 100 of their field pairs (<c>AddRegisterLineage</c>).</summary>
     /// <param name="opTenantId">The tenant id (the <c>tenantId</c> in the Dataphin URL).</param>
@@ -118,6 +124,10 @@ public class DataphinClient : IDisposable
     /// <exception cref="DataphinAuthenticationException">The credential was not accepted.</exception>
     /// <exception cref="DataphinForbiddenException">The caller may not make this call in this tenant.</exception>
     /// <exception cref="DataphinRequestException">The service answered with another error.</exception>
+    /// <exception cref="DataphinEditionException">The operation needs a higher edition than <see cref="DataphinClientOptions.Edition"/>; nothing was sent.</exception>
+    /// <exception cref="DataphinTimeoutException">An attempt or the whole call ran out of time.</exception>
+    /// <exception cref="DataphinCircuitOpenException">Recent calls of this throttling level failed with server errors; nothing was sent.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public virtual Task<DataphinResponse> AddRegisterLineageAsync(long opTenantId, AddRegisterLineageCommand command, CancellationToken cancellationToken = default)
         => SendLineageAsync(opTenantId, command, null, cancellationToken);
 
@@ -140,6 +150,10 @@ public class DataphinClient : IDisposable
     /// <exception cref="ArgumentNullException"><paramref name="command"/> is null.</exception>
     /// <exception cref="DataphinValidationException">The command breaks a documented rule; nothing was sent.</exception>
     /// <exception cref="DataphinRequestException">The service answered with an error (throttling, authentication and permission errors are subclasses).</exception>
+    /// <exception cref="DataphinEditionException">The operation needs a higher edition than <see cref="DataphinClientOptions.Edition"/>; nothing was sent.</exception>
+    /// <exception cref="DataphinTimeoutException">An attempt or the whole call ran out of time.</exception>
+    /// <exception cref="DataphinCircuitOpenException">Recent calls of this throttling level failed with server errors; nothing was sent.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public virtual Task<DataphinResponse> DeleteRegisterLineageAsync(long opTenantId, DeleteRegisterLineageCommand command, CancellationToken cancellationToken = default)
         => SendLineageAsync(opTenantId, command, null, cancellationToken);
 
@@ -155,8 +169,10 @@ public class DataphinClient : IDisposable
         => SendLineageAsync(opTenantId, command, opUserId, cancellationToken);
 
     /// <summary>
-    /// Calls any operation by name with raw parameters, for operations without typed models. The call is signed,
-    /// and its answer mapped to <see cref="DataphinOperationResponse"/> or a typed exception, like the typed calls.
+    /// Calls any operation by name with raw parameters, for operations without typed models. The call is paced and
+    /// retried by the operation's throttling level and retry safety from <see cref="DataphinOperationCatalog"/> (a name
+    /// not in the catalog: Level 3, not retry-safe), signed, and its answer mapped to
+    /// <see cref="DataphinOperationResponse"/> or a typed exception, like the typed calls.
     /// </summary>
     /// <param name="request">The operation, tenant, query and form fields.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
@@ -164,6 +180,10 @@ public class DataphinClient : IDisposable
     /// <exception cref="ArgumentNullException"><paramref name="request"/> is null.</exception>
     /// <exception cref="DataphinValidationException">The request is malformed (tenant id, names); nothing was sent.</exception>
     /// <exception cref="DataphinRequestException">The service answered with an error.</exception>
+    /// <exception cref="DataphinEditionException">The operation needs a higher edition than <see cref="DataphinClientOptions.Edition"/>; nothing was sent.</exception>
+    /// <exception cref="DataphinTimeoutException">An attempt or the whole call ran out of time.</exception>
+    /// <exception cref="DataphinCircuitOpenException">Recent calls of this throttling level failed with server errors; nothing was sent.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public virtual async Task<DataphinOperationResponse> SendAsync(DataphinOperationRequest request, CancellationToken cancellationToken = default)
     {
         if (request is null)
@@ -172,7 +192,7 @@ public class DataphinClient : IDisposable
         }
 
         var rpc = BuildRpcRequest(request);
-        var result = await InvokeAsync(rpc, cancellationToken).ConfigureAwait(false);
+        var result = await InvokeAsync(rpc, request.OpTenantId, cancellationToken).ConfigureAwait(false);
         using var document = JsonDocument.Parse(result.Body);
         var a = result.Answer;
         return new DataphinOperationResponse(result.Status, a.RequestId, a.Code, a.Message, a.HttpStatusCode, document.RootElement.Clone());
@@ -203,8 +223,8 @@ public class DataphinClient : IDisposable
             query.Add(new("OpUserId", opUserId));
         }
 
-        var form = new[] { new KeyValuePair<string, string>(command.FormFieldName, DataphinJson.Serialize(command)) };
-        return new RpcRequest(command.OperationName, query, form);
+        var body = FormEncoder.EncodeField(command.FormFieldName, DataphinJson.SerializeToUtf8Bytes(command));
+        return new RpcRequest(command.OperationName, query, body);
     }
 
     private async Task<DataphinResponse> SendLineageAsync(long opTenantId, LineageCommand command, string? opUserId, CancellationToken cancellationToken)
@@ -225,12 +245,12 @@ public class DataphinClient : IDisposable
             throw new DataphinValidationException(command.OperationName, errors);
         }
 
-        var result = await InvokeAsync(BuildLineageRequest(opTenantId, command, opUserId), cancellationToken).ConfigureAwait(false);
+        var result = await InvokeAsync(BuildLineageRequest(opTenantId, command, opUserId), opTenantId, cancellationToken).ConfigureAwait(false);
         return result.ToResponse();
     }
 
-    private Task<RpcResult> InvokeAsync(RpcRequest request, CancellationToken cancellationToken)
-        => _invoker.SendAttemptAsync(request, level: null, retryAttempt: 0, TimeSpan.Zero, cancellationToken);
+    private Task<RpcResult> InvokeAsync(RpcRequest request, long opTenantId, CancellationToken cancellationToken)
+        => _resilient.InvokeAsync(request, opTenantId, cancellationToken);
 
     private static RpcRequest BuildRpcRequest(DataphinOperationRequest request)
     {

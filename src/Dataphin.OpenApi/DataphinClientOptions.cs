@@ -33,6 +33,46 @@ public class DataphinClientOptions
     /// <summary>The clock used for request dates and all waits; replace it in tests. Defaults to <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
-    /// <summary>Returns a shallow copy of these options.</summary>
-    public virtual DataphinClientOptions Clone() => (DataphinClientOptions)MemberwiseClone();
+    /// <summary>
+    /// The Dataphin edition of the tenant, which sets the client-side quotas (<see cref="RateLimit"/>) and turns on
+    /// edition checks: calling an operation the edition does not offer fails at once with <see cref="DataphinEditionException"/>.
+    /// Default: <see langword="null"/>, not configured: no edition checks, and the quotas of Basic R&amp;D (50 / 20 / 5 QPS).
+    /// </summary>
+    public DataphinEdition? Edition { get; set; }
+
+    /// <summary>The client-side rate limiter (token buckets per throttling level, shared in the process). See <see cref="DataphinRateLimitOptions"/> for the defaults.</summary>
+    public DataphinRateLimitOptions RateLimit { get; set; } = new();
+
+    /// <summary>Retries: up to 4 attempts in all, backoff from 200 ms to 20 s with jitter, <c>x-acs-retry-after</c> honoured up to 30 s. See <see cref="DataphinRetryOptions"/>.</summary>
+    public DataphinRetryOptions Retry { get; set; } = new();
+
+    /// <summary>Timeouts: 30 s per attempt, 2 min per call. See <see cref="DataphinTimeoutOptions"/>.</summary>
+    public DataphinTimeoutOptions Timeouts { get; set; } = new();
+
+    /// <summary>The circuit breaker for server errors, timeouts and connection failures (never throttling). See <see cref="DataphinCircuitBreakerOptions"/>.</summary>
+    public DataphinCircuitBreakerOptions CircuitBreaker { get; set; } = new();
+
+    /// <summary>
+    /// Replaces the resilience pipeline: called once per throttling level (the client keeps the result) to build the
+    /// Polly pipeline every attempt of that level runs through; <see cref="RateLimit"/>, <see cref="Retry"/>,
+    /// <see cref="Timeouts"/> and <see cref="CircuitBreaker"/> then apply only through
+    /// <see cref="DataphinPipelineContext.CreateDefaultPipeline"/> and <see cref="DataphinPipelineContext.AddClientRateLimiter"/>.
+    /// Default: <see langword="null"/>, the built-in pipeline.
+    /// </summary>
+    public Func<DataphinPipelineContext, Polly.ResiliencePipeline>? PipelineFactory { get; set; }
+
+    /// <summary>Receives attempts, retries and rate-limit waits, for logging and metrics.</summary>
+    internal Throttling.IResilienceObserver? Observer { get; set; }
+
+    /// <summary>Returns a copy of these options; the nested settings objects are copied too.</summary>
+    /// <returns>The copy.</returns>
+    public virtual DataphinClientOptions Clone()
+    {
+        var copy = (DataphinClientOptions)MemberwiseClone();
+        copy.RateLimit = RateLimit?.Clone()!;
+        copy.Retry = Retry?.Clone()!;
+        copy.Timeouts = Timeouts?.Clone()!;
+        copy.CircuitBreaker = CircuitBreaker?.Clone()!;
+        return copy;
+    }
 }

@@ -58,43 +58,45 @@ internal static class Acs3Signer
         string hashedPayload,
         out string signedHeaders)
     {
-        var byName = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
+        var signed = new List<KeyValuePair<string, string>>(12);
         foreach (var header in headers)
         {
             var name = header.Key.ToLowerInvariant();
-            if (!IsSignedHeader(name))
+            if (IsSignedHeader(name))
             {
-                continue;
+                signed.Add(new(name, (header.Value ?? string.Empty).Trim()));
             }
-
-            if (!byName.TryGetValue(name, out var values))
-            {
-                values = new List<string>(1);
-                byName.Add(name, values);
-            }
-
-            values.Add((header.Value ?? string.Empty).Trim());
         }
 
-        var text = new StringBuilder(512);
+        // By name, then by value: values of names that differ only in case end up adjacent and sorted.
+        signed.Sort(static (a, b) =>
+        {
+            var byName = string.CompareOrdinal(a.Key, b.Key);
+            return byName != 0 ? byName : string.CompareOrdinal(a.Value, b.Value);
+        });
+
+        var text = new StringBuilder(256 + (signed.Count * 64));
         text.Append(method).Append('\n')
             .Append(string.IsNullOrEmpty(canonicalUri) ? "/" : canonicalUri).Append('\n')
             .Append(canonicalQueryString).Append('\n');
-        var names = new StringBuilder(160);
-        foreach (var pair in byName)
+        var names = new StringBuilder(signed.Count * 24);
+        for (var i = 0; i < signed.Count; i++)
         {
-            if (pair.Value.Count > 1)
+            var name = signed[i].Key;
+            if (i > 0 && signed[i - 1].Key == name)
             {
-                pair.Value.Sort(StringComparer.Ordinal);
+                text.Length--; // drop the previous '\n': same name, join the values
+                text.Append(',').Append(signed[i].Value).Append('\n');
+                continue;
             }
 
-            text.Append(pair.Key).Append(':').Append(string.Join(",", pair.Value)).Append('\n');
+            text.Append(name).Append(':').Append(signed[i].Value).Append('\n');
             if (names.Length > 0)
             {
                 names.Append(';');
             }
 
-            names.Append(pair.Key);
+            names.Append(name);
         }
 
         signedHeaders = names.ToString();

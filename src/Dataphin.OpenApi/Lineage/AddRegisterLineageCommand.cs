@@ -50,8 +50,10 @@ public sealed class AddRegisterLineageCommand : LineageCommand
     public IDictionary<string, JsonNode?> RelationProperties { get; set; } = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override string OperationName => DataphinOperationNames.AddRegisterLineage;
 
+    [JsonIgnore]
     internal override string FormFieldName => "AddRegisterLineageCommand";
 
     /// <summary>

@@ -91,15 +91,15 @@ public sealed class AssetReference
         DataphinEnvironment? env = null,
         MetadataSubType? subType = null,
         MetadataType? metadataType = null) => new()
-    {
-        ReferenceType = ReferenceType.ByProperty,
-        Name = Guard.NotNullOrWhiteSpace(name, nameof(name)),
-        Schema = schema,
-        Catalog = catalog,
-        Env = env,
-        MetadataSubType = subType,
-        MetadataType = metadataType ?? MetadataType.Table,
-    };
+        {
+            ReferenceType = ReferenceType.ByProperty,
+            Name = Guard.NotNullOrWhiteSpace(name, nameof(name)),
+            Schema = schema,
+            Catalog = catalog,
+            Env = env,
+            MetadataSubType = subType,
+            MetadataType = metadataType ?? MetadataType.Table,
+        };
 
     /// <summary>References a field (column) by its GUID.</summary>
     /// <param name="guid">The field GUID, e.g. <c>odps.300000001.project1.table1.column1</c>.</param>
@@ -126,15 +126,15 @@ public sealed class AssetReference
         string? catalog = null,
         DataphinEnvironment? env = null,
         string? parentGuid = null) => new()
-    {
-        ReferenceType = ReferenceType.ByProperty,
-        Name = Guard.NotNullOrWhiteSpace(name, nameof(name)),
-        Schema = schema,
-        Catalog = catalog,
-        Env = env,
-        ParentGuid = parentGuid,
-        MetadataType = MetadataType.Column,
-    };
+        {
+            ReferenceType = ReferenceType.ByProperty,
+            Name = Guard.NotNullOrWhiteSpace(name, nameof(name)),
+            Schema = schema,
+            Catalog = catalog,
+            Env = env,
+            ParentGuid = parentGuid,
+            MetadataType = MetadataType.Column,
+        };
 
     /// <summary>Returns a deep copy of this reference.</summary>
     public AssetReference Clone() => new()

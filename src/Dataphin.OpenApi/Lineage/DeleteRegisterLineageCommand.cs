@@ -34,8 +34,10 @@ public sealed class DeleteRegisterLineageCommand : LineageCommand
     public bool? CascadeDeleteLineage { get; set; }
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override string OperationName => DataphinOperationNames.DeleteRegisterLineage;
 
+    [JsonIgnore]
     internal override string FormFieldName => "DeleteRegisterLineageCommand";
 
     /// <summary>

@@ -54,8 +54,8 @@ public static class LineageCommandValidator
             errors.Add(new("UserId", DataphinValidationRules.InvalidText, "UserId, when set, must be a non-empty id without leading or trailing white space or control characters."));
         }
 
-        ValidateReference(command.Source, "Source", isField: false, errors);
-        ValidateReference(command.Target, "Target", isField: false, errors);
+        ValidateReference(command.Source, new ReferencePath("Source"), errors);
+        ValidateReference(command.Target, new ReferencePath("Target"), errors);
 
         var lineages = command.DetailedLineages;
         if (lineages is null)
@@ -75,89 +75,81 @@ public static class LineageCommandValidator
 
         for (var i = 0; i < lineages.Count; i++)
         {
-            var path = $"DetailedLineages[{i}]";
             var lineage = lineages[i];
             if (lineage is null)
             {
+                var path = $"DetailedLineages[{i}]";
                 errors.Add(new(path, DataphinValidationRules.Required, $"{path} is null; every field lineage needs a Source and a Target."));
                 continue;
             }
 
-            ValidateReference(lineage.Source, path + ".Source", isField: true, errors);
-            ValidateReference(lineage.Target, path + ".Target", isField: true, errors);
+            ValidateReference(lineage.Source, new ReferencePath("Source", i), errors);
+            ValidateReference(lineage.Target, new ReferencePath("Target", i), errors);
         }
     }
 
-    private static void ValidateReference(AssetReference? reference, string path, bool isField, List<DataphinValidationError> errors)
+    private static void ValidateReference(AssetReference? reference, ReferencePath path, List<DataphinValidationError> errors)
     {
-        var what = isField ? "field reference" : "table reference";
+        var isField = path.IsField;
         if (reference is null)
         {
-            errors.Add(new(path, DataphinValidationRules.Required, $"{path} is required: the {what} must be set."));
+            errors.Add(new(path.Text, DataphinValidationRules.Required, $"{path.Text} is required: the {(isField ? "field" : "table")} reference must be set."));
             return;
         }
 
         var referenceType = reference.ReferenceType;
         if (referenceType.IsDefault || referenceType.ToString().Length == 0)
         {
-            errors.Add(new(path + ".ReferenceType", DataphinValidationRules.Required, $"{path}.ReferenceType is required: BY_GUID or BY_PROPERTY."));
+            path.Add(errors, ".ReferenceType", DataphinValidationRules.Required, "is required: BY_GUID or BY_PROPERTY.");
         }
 
         if (reference.MetadataType.IsDefault || reference.MetadataType.ToString().Length == 0)
         {
-            errors.Add(new(path + ".MetadataType", DataphinValidationRules.Required, $"{path}.MetadataType is required, e.g. {(isField ? "COLUMN" : "TABLE")}."));
+            path.Add(errors, ".MetadataType", DataphinValidationRules.Required, $"is required, e.g. {(isField ? "COLUMN" : "TABLE")}.");
         }
 
-        if (referenceType == ReferenceType.ByGuid)
+        if (referenceType == ReferenceType.ByGuid && string.IsNullOrWhiteSpace(reference.Guid))
         {
-            RequireText(reference.Guid, path + ".Guid", "Guid is required when ReferenceType is BY_GUID", errors);
+            path.Add(errors, ".Guid", DataphinValidationRules.Required, "is required when ReferenceType is BY_GUID.");
         }
-        else if (referenceType == ReferenceType.ByProperty)
+        else if (referenceType == ReferenceType.ByProperty && string.IsNullOrWhiteSpace(reference.Name))
         {
-            RequireText(reference.Name, path + ".Name", "Name is required when ReferenceType is BY_PROPERTY (Catalog, Schema and Env narrow it down)", errors);
+            path.Add(errors, ".Name", DataphinValidationRules.Required, "is required when ReferenceType is BY_PROPERTY (Catalog, Schema and Env narrow it down).");
         }
 
-        CheckOptionalText(reference.Guid, path + ".Guid", errors);
-        CheckOptionalText(reference.Name, path + ".Name", errors);
-        CheckOptionalText(reference.Schema, path + ".Schema", errors);
-        CheckOptionalText(reference.Catalog, path + ".Catalog", errors);
-        CheckOptionalText(reference.ParentGuid, path + ".ParentGuid", errors);
+        CheckOptionalText(reference.Guid, path, ".Guid", errors);
+        CheckOptionalText(reference.Name, path, ".Name", errors);
+        CheckOptionalText(reference.Schema, path, ".Schema", errors);
+        CheckOptionalText(reference.Catalog, path, ".Catalog", errors);
+        CheckOptionalText(reference.ParentGuid, path, ".ParentGuid", errors);
 
         if (reference.MetadataSubType is { } subType)
         {
             if (isField)
             {
-                errors.Add(new(path + ".MetadataSubType", DataphinValidationRules.NotAllowed, $"{path}.MetadataSubType is not allowed on a field reference; it applies only to tables ('{subType}' was given)."));
+                path.Add(errors, ".MetadataSubType", DataphinValidationRules.NotAllowed, $"is not allowed on a field reference; it applies only to tables ('{subType}' was given).");
             }
             else if (reference.MetadataType != MetadataType.Table)
             {
-                errors.Add(new(path + ".MetadataSubType", DataphinValidationRules.NotAllowed, $"{path}.MetadataSubType is only allowed when MetadataType is TABLE (MetadataType is '{reference.MetadataType}')."));
+                path.Add(errors, ".MetadataSubType", DataphinValidationRules.NotAllowed, $"is only allowed when MetadataType is TABLE (MetadataType is '{reference.MetadataType}').");
             }
             else if (referenceType == ReferenceType.ByGuid)
             {
-                errors.Add(new(path + ".MetadataSubType", DataphinValidationRules.NotAllowed, $"{path}.MetadataSubType is not allowed when ReferenceType is BY_GUID; the GUID already identifies the table."));
+                path.Add(errors, ".MetadataSubType", DataphinValidationRules.NotAllowed, "is not allowed when ReferenceType is BY_GUID; the GUID already identifies the table.");
             }
         }
 
         if (!isField && reference.ParentGuid is not null)
         {
-            errors.Add(new(path + ".ParentGuid", DataphinValidationRules.NotAllowed, $"{path}.ParentGuid is only allowed on field references inside DetailedLineages."));
+            path.Add(errors, ".ParentGuid", DataphinValidationRules.NotAllowed, "is only allowed on field references inside DetailedLineages.");
         }
     }
 
-    private static void RequireText(string? value, string path, string rule, List<DataphinValidationError> errors)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            errors.Add(new(path, DataphinValidationRules.Required, $"{path}: {rule}."));
-        }
-    }
-
-    private static void CheckOptionalText(string? value, string path, List<DataphinValidationError> errors)
+    private static void CheckOptionalText(string? value, ReferencePath path, string member, List<DataphinValidationError> errors)
     {
         if (!string.IsNullOrWhiteSpace(value) && HasBadText(value!))
         {
-            errors.Add(new(path, DataphinValidationRules.InvalidText, $"{path} has leading or trailing white space or control characters; the service matches names exactly, so fix the value rather than relying on trimming."));
+            path.Add(errors, member, DataphinValidationRules.InvalidText, "has leading or trailing white space or control characters; the service matches names exactly, so fix the value rather than relying on trimming.");
         }
     }
 
@@ -177,5 +169,19 @@ public static class LineageCommandValidator
         }
 
         return false;
+    }
+
+    /// <summary>The path of a reference, turned into text only when a violation is reported (valid commands allocate no paths).</summary>
+    private readonly struct ReferencePath(string side, int fieldLineageIndex = -1)
+    {
+        public bool IsField => fieldLineageIndex >= 0;
+
+        public string Text => IsField ? $"DetailedLineages[{fieldLineageIndex}].{side}" : side;
+
+        public void Add(List<DataphinValidationError> errors, string member, string rule, string sentence)
+        {
+            var path = Text + member;
+            errors.Add(new(path, rule, path + " " + sentence));
+        }
     }
 }

@@ -62,6 +62,18 @@ internal sealed class RpcInvoker
     public async Task<RpcResult> SendAttemptAsync(RpcRequest request, ThrottlingLevel? level, int retryAttempt, TimeSpan retryDelay, CancellationToken cancellationToken)
     {
         var credential = await _credentials.GetCredentialAsync(cancellationToken).ConfigureAwait(false);
+        return await SendAttemptAsync(request, credential, level, retryAttempt, retryDelay, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends one attempt signed with <paramref name="credential"/> (already fetched, e.g. to find the rate limiter's bucket).</summary>
+    /// <param name="request">The logical call.</param>
+    /// <param name="credential">The credential to sign with.</param>
+    /// <param name="level">The operation's throttling level, for throttling errors.</param>
+    /// <param name="retryAttempt">0 for the first attempt; on retries the attempt number, sent as <c>x-acs-retry-attempts</c>.</param>
+    /// <param name="retryDelay">The wait before this retry, sent as <c>x-acs-retry-delay</c>.</param>
+    /// <param name="cancellationToken">Cancels the attempt.</param>
+    public async Task<RpcResult> SendAttemptAsync(RpcRequest request, DataphinCredential credential, ThrottlingLevel? level, int retryAttempt, TimeSpan retryDelay, CancellationToken cancellationToken)
+    {
         string? signature = null;
         using var message = CreateSignedMessage(request, credential, retryAttempt, retryDelay, out signature);
         using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);

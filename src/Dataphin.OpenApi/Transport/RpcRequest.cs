@@ -11,12 +11,18 @@ namespace Dataphin.OpenApi.Transport;
 internal sealed class RpcRequest
 {
     public RpcRequest(string action, IReadOnlyList<KeyValuePair<string, string>> query, IReadOnlyList<KeyValuePair<string, string>> form)
+        : this(action, query, FormEncoder.Encode(form))
+    {
+    }
+
+    /// <summary>Creates the request from an already form-encoded body.</summary>
+    public RpcRequest(string action, IReadOnlyList<KeyValuePair<string, string>> query, byte[] formBody)
     {
         Action = action;
         Query = query;
         PathAndQuery = BuildPathAndQuery(query);
         CanonicalQueryString = Acs3Signer.CanonicalQueryString(query);
-        Body = form.Count == 0 ? Array.Empty<byte>() : Encoding.UTF8.GetBytes(EncodeForm(form));
+        Body = formBody;
         BodySha256 = Body.Length == 0 ? Acs3Signer.EmptyPayloadHash : HexEncoding.Sha256Hex(Body);
     }
 
@@ -32,26 +38,6 @@ internal sealed class RpcRequest
     public byte[] Body { get; }
 
     public string BodySha256 { get; }
-
-    /// <summary>
-    /// <c>application/x-www-form-urlencoded</c> as the official Node client writes it (<c>querystring.stringify</c>):
-    /// fields in insertion order, <c>! ' ( ) *</c> literal, a space as <c>%20</c>.
-    /// </summary>
-    public static string EncodeForm(IReadOnlyList<KeyValuePair<string, string>> form)
-    {
-        var text = new StringBuilder();
-        foreach (var field in form)
-        {
-            if (text.Length > 0)
-            {
-                text.Append('&');
-            }
-
-            text.Append(Rfc3986.EncodeForm(field.Key)).Append('=').Append(Rfc3986.EncodeForm(field.Value ?? string.Empty));
-        }
-
-        return text.ToString();
-    }
 
     private static string BuildPathAndQuery(IReadOnlyList<KeyValuePair<string, string>> query)
     {

@@ -1,0 +1,10 @@
+using System.Text.Json;
+using Dataphin.OpenApi.Testing.Protocol;
+
+namespace Dataphin.OpenApi.Testing.Hosting;
+
+/// <summary>What an action produced: an error, or success with optional extra body properties.</summary>
+internal sealed record ActionResult(ServiceError? Error, Action<Utf8JsonWriter>? WriteData = null)
+{
+    public static ActionResult Ok { get; } = new(null, null);
+}

@@ -1,0 +1,218 @@
+using System.Globalization;
+using System.Text;
+using Dataphin.OpenApi.Testing.Operations;
+using Dataphin.OpenApi.Testing.Protocol;
+using Microsoft.AspNetCore.Http;
+
+namespace Dataphin.OpenApi.Testing.Hosting;
+
+/// <summary>
+/// Answers one request the way the service does: signature and header checks, AccessKey and tenant access, quota,
+/// injected faults, then the action itself; records every request.
+/// </summary>
+internal sealed class EmulatorRequestHandler(EmulatorState state)
+{
+    private const string HtmlGatewayPage =
+        "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>Tengine</center>\r\n</body>\r\n</html>\r\n";
+
+    private readonly ActionExecutor _actions = new(state);
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var receivedAt = state.Time.GetUtcNow();
+        var sequence = state.Log.NextSequence();
+        var requestId = Guid.NewGuid().ToString("D").ToUpperInvariant();
+        var body = await ReadBodyAsync(request, context.RequestAborted).ConfigureAwait(false);
+        var rawTarget = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? string.Empty;
+        var question = rawTarget.IndexOf('?', StringComparison.Ordinal);
+        var query = Rfc3986.ParsePairs(question < 0 ? string.Empty : rawTarget[(question + 1)..]);
+        var form = request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true
+            ? Rfc3986.ParsePairs(Encoding.UTF8.GetString(body))
+            : [];
+        var action = request.Headers["x-acs-action"].ToString();
+        var tenantText = query.FirstOrDefault(p => p.Key == "OpTenantId").Value;
+        long? tenantId = long.TryParse(tenantText, NumberStyles.None, CultureInfo.InvariantCulture, out var parsedTenant) ? parsedTenant : null;
+        var call = new ActionCall(action, tenantId ?? 0, query, form);
+
+        var outcome = await DecideAsync(context, body, call, tenantText, requestId).ConfigureAwait(false);
+        if (outcome.Fault == EmulatorFaultKind.DroppedConnection)
+        {
+            context.Abort();
+        }
+        else
+        {
+            context.Response.Headers["x-acs-request-id"] = requestId;
+            if (outcome.Error?.RetryAfterMilliseconds is { } retryAfter)
+            {
+                context.Response.Headers["x-acs-retry-after"] = retryAfter.ToString(CultureInfo.InvariantCulture);
+            }
+
+            context.Response.StatusCode = outcome.Status;
+            context.Response.ContentType = outcome.ContentType;
+            await context.Response.Body.WriteAsync(outcome.Body, context.RequestAborted).ConfigureAwait(false);
+        }
+
+        state.Log.Add(new EmulatorRequest
+        {
+            Sequence = sequence,
+            ReceivedAt = receivedAt,
+            RequestId = requestId,
+            Method = request.Method,
+            Action = action.Length == 0 ? null : action,
+            TenantId = tenantId,
+            AccessKeyId = outcome.AccessKeyId,
+            Query = query,
+            Form = form,
+            Headers = MaskedHeaders(request),
+            BodyLength = body.Length,
+            Status = outcome.Fault == EmulatorFaultKind.DroppedConnection ? 0 : outcome.Status,
+            Code = outcome.Fault is EmulatorFaultKind.DroppedConnection or EmulatorFaultKind.MalformedBody ? null : outcome.Error?.Code ?? "OK",
+            Fault = outcome.Fault,
+            Applied = outcome.Applied,
+        });
+    }
+
+    private async Task<Outcome> DecideAsync(HttpContext context, byte[] body, ActionCall call, string? tenantText, string requestId)
+    {
+        var request = context.Request;
+        var host = request.Headers.Host.ToString();
+        Outcome Fail(ServiceError error, string? accessKeyId = null) => Outcome.ForError(error, requestId, host, accessKeyId, applied: false);
+
+        if (request.Path.Value is not (null or "" or "/"))
+        {
+            return Fail(new ServiceError(404, "InvalidAction.NotFound", $"Specified api is not found, please check your url and method. (RPC operations are served at '/', not '{request.Path}')"));
+        }
+
+        var error = Acs3SignatureVerifier.Parse(request, body.Length, out var authorization);
+        if (error is not null)
+        {
+            return Fail(error);
+        }
+
+        var version = request.Headers["x-acs-version"].ToString();
+        if (version != OperationCatalog.ApiVersion)
+        {
+            return Fail(ServiceError.InvalidVersion(version), authorization!.AccessKeyId);
+        }
+
+        if (!OperationCatalog.Levels.TryGetValue(call.Action, out var level))
+        {
+            return Fail(ServiceError.ActionNotFound(call.Action), authorization!.AccessKeyId);
+        }
+
+        if (!state.Keys.TryGetValue(authorization!.AccessKeyId, out var key))
+        {
+            return Fail(ServiceError.AccessKeyNotFound(), authorization.AccessKeyId);
+        }
+
+        error = state.Verifier.Authenticate(request, body, authorization, key);
+        if (error is not null)
+        {
+            return Fail(error, key.AccessKeyId);
+        }
+
+        if (!key.RamAuthorized)
+        {
+            return Fail(ServiceError.RamUnauthorized(key.AccessKeyId), key.AccessKeyId);
+        }
+
+        if (string.IsNullOrEmpty(tenantText))
+        {
+            return Fail(ServiceError.MissingParameter("OpTenantId"), key.AccessKeyId);
+        }
+
+        if (call.TenantId <= 0)
+        {
+            return Fail(ServiceError.InvalidParameter($"OpTenantId '{tenantText}' is not a tenant id (a positive integer)."), key.AccessKeyId);
+        }
+
+        if (!state.Tenants.ContainsKey(call.TenantId))
+        {
+            return Fail(ServiceError.Forbidden($"Tenant {call.TenantId} does not exist."), key.AccessKeyId);
+        }
+
+        if (!key.TenantIds.Contains(call.TenantId))
+        {
+            return Fail(ServiceError.Forbidden($"AccessKey {key.AccessKeyId} has no access to tenant {call.TenantId}."), key.AccessKeyId);
+        }
+
+        if (state.Quotas.TryAcquire(call.TenantId, level, state.Time.GetUtcNow()) is { } rejection)
+        {
+            return Fail(ServiceError.Throttled(rejection.RetryAfterMilliseconds, rejection.Message), key.AccessKeyId);
+        }
+
+        var fault = state.Faults.For(call.Action);
+        var kind = EmulatorFaultKind.None;
+        if (fault is not null)
+        {
+            if (fault.Latency > TimeSpan.Zero)
+            {
+                await Task.Delay(fault.Latency, state.Time, context.RequestAborted).ConfigureAwait(false);
+            }
+
+            kind = state.Faults.Draw(fault);
+        }
+
+        var applied = false;
+        ActionResult? result = null;
+        if (kind == EmulatorFaultKind.None || fault!.ApplyBeforeFault)
+        {
+            result = _actions.Execute(call);
+            applied = result.Error is null;
+        }
+
+        switch (kind)
+        {
+            case EmulatorFaultKind.DroppedConnection:
+                return new Outcome(0, "text/plain", [], null, key.AccessKeyId, kind, applied);
+            case EmulatorFaultKind.ServerError:
+                return Outcome.ForError(fault!.ServerErrorStatus == 500 ? ServiceError.InternalError() : ServiceError.ServiceUnavailable(), requestId, host, key.AccessKeyId, applied) with { Fault = kind };
+            case EmulatorFaultKind.MalformedBody when fault!.MalformedBody == MalformedBodyKind.HtmlPage:
+                return new Outcome(502, "text/html", Encoding.UTF8.GetBytes(HtmlGatewayPage), null, key.AccessKeyId, kind, applied);
+            case EmulatorFaultKind.MalformedBody:
+                var full = ResponseBodies.Success(requestId, null);
+                return new Outcome(200, "application/json;charset=utf-8", full[..(full.Length / 2)], null, key.AccessKeyId, kind, applied);
+        }
+
+        return result!.Error is { } actionError
+            ? Outcome.ForError(actionError, requestId, host, key.AccessKeyId, applied: false, fromAction: true)
+            : new Outcome(200, "application/json;charset=utf-8", ResponseBodies.Success(requestId, result.WriteData), null, key.AccessKeyId, EmulatorFaultKind.None, true);
+    }
+
+    private static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+        return buffer.ToArray();
+    }
+
+    private static Dictionary<string, string> MaskedHeaders(HttpRequest request)
+    {
+        var headers = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var header in request.Headers)
+        {
+            var name = header.Key.ToLowerInvariant();
+            var value = header.Value.ToString();
+            if (name == "authorization")
+            {
+                var at = value.IndexOf("Signature=", StringComparison.Ordinal);
+                value = at < 0 ? value : value[..(at + "Signature=".Length)] + "***";
+            }
+            else if (name == "x-acs-security-token")
+            {
+                value = "***";
+            }
+
+            headers[name] = value;
+        }
+
+        return headers;
+    }
+
+    private sealed record Outcome(int Status, string ContentType, byte[] Body, ServiceError? Error, string? AccessKeyId, EmulatorFaultKind Fault, bool Applied)
+    {
+        public static Outcome ForError(ServiceError error, string requestId, string host, string? accessKeyId, bool applied, bool fromAction = false)
+            => new(error.Status, "application/json;charset=utf-8", ResponseBodies.Error(error, requestId, host, fromAction), error, accessKeyId, EmulatorFaultKind.None, applied);
+    }
+}

@@ -1,0 +1,177 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Dataphin.OpenApi.Testing.Lineage;
+
+/// <summary>
+/// The registered lineage of every tenant: table edges keyed by (source, target) identity, each with its field edges
+/// keyed the same way. One lock guards everything, so concurrent adds and deletes leave a consistent store.
+/// </summary>
+internal sealed class LineageStore
+{
+    private static readonly JsonSerializerOptions Readable = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private readonly object _gate = new();
+    private readonly Dictionary<long, Dictionary<string, TableEdge>> _tenants = [];
+    private long _sequence;
+
+    /// <summary>Registers (merges) a command's lineage; returns the number of table and field edges created.</summary>
+    public (int TablesAdded, int FieldsAdded) Add(long tenantId, ParsedLineageCommand command, bool throughApi)
+    {
+        lock (_gate)
+        {
+            var edges = Tenant(tenantId);
+            var key = EdgeKey(command.Source, command.Target);
+            var tablesAdded = 0;
+            if (!edges.TryGetValue(key, out var edge))
+            {
+                edge = new TableEdge(command.Source, command.Target, throughApi, ++_sequence);
+                edges[key] = edge;
+                tablesAdded = 1;
+            }
+
+            if (command.RelationProperties is { } properties)
+            {
+                edge.RelationProperties ??= [];
+                foreach (var property in properties)
+                {
+                    edge.RelationProperties[property.Key] = property.Value?.DeepClone();
+                }
+            }
+
+            var fieldsAdded = 0;
+            foreach (var (source, target, isDirect) in command.FieldLineages)
+            {
+                var fieldKey = EdgeKey(source, target);
+                if (edge.Fields.TryGetValue(fieldKey, out var existing))
+                {
+                    existing.IsDirect = isDirect;
+                }
+                else
+                {
+                    edge.Fields[fieldKey] = new FieldEdge(source, target, isDirect, throughApi, ++_sequence);
+                    fieldsAdded++;
+                }
+            }
+
+            return (tablesAdded, fieldsAdded);
+        }
+    }
+
+    /// <summary>Deletes API-registered lineage as DeleteRegisterLineage does; returns the number of table and field edges removed.</summary>
+    public (int TablesRemoved, int FieldsRemoved) Delete(long tenantId, ParsedLineageCommand command)
+    {
+        lock (_gate)
+        {
+            var edges = Tenant(tenantId);
+            var key = EdgeKey(command.Source, command.Target);
+            if (!edges.TryGetValue(key, out var edge))
+            {
+                return (0, 0);
+            }
+
+            var fieldsRemoved = 0;
+            if (command.FieldLineages.Count == 0)
+            {
+                foreach (var field in edge.Fields.Where(f => f.Value.ThroughApi).ToList())
+                {
+                    edge.Fields.Remove(field.Key);
+                    fieldsRemoved++;
+                }
+
+                if (edge.ThroughApi && edge.Fields.Count == 0)
+                {
+                    edges.Remove(key);
+                    return (1, fieldsRemoved);
+                }
+
+                return (0, fieldsRemoved);
+            }
+
+            foreach (var (source, target, _) in command.FieldLineages)
+            {
+                var fieldKey = EdgeKey(source, target);
+                if (edge.Fields.TryGetValue(fieldKey, out var field) && field.ThroughApi)
+                {
+                    edge.Fields.Remove(fieldKey);
+                    fieldsRemoved++;
+                }
+            }
+
+            if (command.CascadeDeleteLineage && fieldsRemoved > 0 && edge.Fields.Count == 0 && edge.ThroughApi)
+            {
+                edges.Remove(key);
+                return (1, fieldsRemoved);
+            }
+
+            return (0, fieldsRemoved);
+        }
+    }
+
+    public IReadOnlyList<RegisteredTableLineage> Snapshot(long tenantId)
+    {
+        lock (_gate)
+        {
+            return !_tenants.TryGetValue(tenantId, out var edges)
+                ? []
+                : edges.Values.OrderBy(e => e.Sequence).Select(e => e.ToSnapshot()).ToList();
+        }
+    }
+
+    public void Clear(long tenantId)
+    {
+        lock (_gate)
+        {
+            _tenants.Remove(tenantId);
+        }
+    }
+
+    private Dictionary<string, TableEdge> Tenant(long tenantId)
+    {
+        if (!_tenants.TryGetValue(tenantId, out var edges))
+        {
+            edges = new Dictionary<string, TableEdge>(StringComparer.Ordinal);
+            _tenants[tenantId] = edges;
+        }
+
+        return edges;
+    }
+
+    private static string EdgeKey(RegisteredReference source, RegisteredReference target) => source.Key + "\u0001" + target.Key;
+
+    private sealed class TableEdge(RegisteredReference source, RegisteredReference target, bool throughApi, long sequence)
+    {
+        public RegisteredReference Source { get; } = source;
+
+        public RegisteredReference Target { get; } = target;
+
+        public bool ThroughApi { get; } = throughApi;
+
+        public long Sequence { get; } = sequence;
+
+        public Dictionary<string, FieldEdge> Fields { get; } = new(StringComparer.Ordinal);
+
+        public JsonObject? RelationProperties { get; set; }
+
+        public RegisteredTableLineage ToSnapshot() => new(
+            Source,
+            Target,
+            Fields.Values.OrderBy(f => f.Sequence).Select(f => new RegisteredFieldLineage(f.Source, f.Target, f.IsDirect, f.ThroughApi)).ToList(),
+            RelationProperties?.ToJsonString(Readable),
+            ThroughApi);
+    }
+
+    private sealed class FieldEdge(RegisteredReference source, RegisteredReference target, bool isDirect, bool throughApi, long sequence)
+    {
+        public RegisteredReference Source { get; } = source;
+
+        public RegisteredReference Target { get; } = target;
+
+        public bool IsDirect { get; set; } = isDirect;
+
+        public bool ThroughApi { get; } = throughApi;
+
+        public long Sequence { get; } = sequence;
+    }
+}

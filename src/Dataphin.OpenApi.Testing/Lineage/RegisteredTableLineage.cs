@@ -1,0 +1,18 @@
+namespace Dataphin.OpenApi.Testing;
+
+/// <summary>A table-level lineage edge stored by the emulator, with its field-level edges (a snapshot).</summary>
+/// <param name="Source">The upstream table, as first sent.</param>
+/// <param name="Target">The downstream table, as first sent.</param>
+/// <param name="FieldLineages">Its field lineages, in the order they were first registered.</param>
+/// <param name="RelationPropertiesJson">The relation properties (merged over registrations, later values winning) as a JSON object, or <see langword="null"/> when none were sent.</param>
+/// <param name="RegisteredThroughApi">Whether the edge was registered through the OpenAPI (only such edges can be deleted through it).</param>
+public sealed record RegisteredTableLineage(
+    RegisteredReference Source,
+    RegisteredReference Target,
+    IReadOnlyList<RegisteredFieldLineage> FieldLineages,
+    string? RelationPropertiesJson,
+    bool RegisteredThroughApi)
+{
+    /// <inheritdoc />
+    public override string ToString() => $"{Source} -> {Target} ({FieldLineages.Count} field lineages)";
+}

@@ -1,0 +1,79 @@
+using System.Net.Http;
+using Polly;
+using Polly.Timeout;
+
+namespace Dataphin.OpenApi.Resilience;
+
+/// <summary>
+/// Whether a failed attempt is sent again, and after how long (protocol.md section 6, throttling.md): throttling
+/// answers always (the service did not execute them); server errors, attempt timeouts and connection failures only
+/// for retry-safe operations; nothing else. The delay is the service's <c>x-acs-retry-after</c> capped at
+/// <see cref="DataphinRetryOptions.MaxRetryAfter"/>, or exponential backoff with jitter; a delay that would pass the
+/// total timeout ends the retries, so the caller gets the last error rather than a timeout.
+/// </summary>
+internal sealed class RetryDecision(DataphinRetryOptions options, TimeProvider time)
+{
+    [ThreadStatic]
+    private static Random? _random;
+
+    /// <summary>Decides for the attempt <paramref name="attemptNumber"/> (0-based) that failed with <paramref name="exception"/>.</summary>
+    public bool ShouldRetry(ResilienceContext context, Exception? exception, int attemptNumber)
+    {
+        if (exception is null || context.CancellationToken.IsCancellationRequested || DataphinCall.From(context) is not { } call)
+        {
+            return false;
+        }
+
+        if (!IsRetryable(exception, call.Operation.IsRetrySafe))
+        {
+            return false;
+        }
+
+        var serverAsked = (exception as DataphinThrottledException)?.RetryAfter;
+        var delay = serverAsked is { } asked
+            ? (asked < options.MaxRetryAfter ? asked : options.MaxRetryAfter)
+            : Backoff(attemptNumber);
+        if (delay >= call.Remaining(time, time.GetTimestamp()))
+        {
+            return false;
+        }
+
+        call.NextRetryDelay = delay;
+        return true;
+    }
+
+    /// <summary>Whether the failure may be retried at all, before looking at delays.</summary>
+    public static bool IsRetryable(Exception exception, bool isRetrySafe) => exception switch
+    {
+        DataphinThrottledException throttled => !throttled.IsClientSide,
+        DataphinRequestException request => request.Status >= 500 && isRetrySafe,
+        HttpRequestException => isRetrySafe,
+        TimeoutRejectedException => isRetrySafe,
+        _ => false,
+    };
+
+    /// <summary>A failure that says the service or the network is unhealthy (what the circuit breaker counts).</summary>
+    public static bool IsServiceFailure(Exception? exception) => exception switch
+    {
+        DataphinThrottledException => false,
+        DataphinRequestException request => request.Status >= 500,
+        HttpRequestException => true,
+        TimeoutRejectedException => true,
+        _ => false,
+    };
+
+    /// <summary><see cref="DataphinRetryOptions.BaseDelay"/> doubled per retry, capped, with equal jitter (half fixed, half random).</summary>
+    public TimeSpan Backoff(int attemptNumber)
+    {
+        var exponent = Math.Min(attemptNumber, 30);
+        var ticks = Math.Min(options.BaseDelay.Ticks * Math.Pow(2, exponent), options.MaxDelay.Ticks);
+        if (options.UseJitter)
+        {
+#pragma warning disable CA5394 // Jitter spreads retries; it needs no cryptographic randomness.
+            ticks = (ticks / 2) + ((_random ??= new Random()).NextDouble() * ticks / 2);
+#pragma warning restore CA5394
+        }
+
+        return TimeSpan.FromTicks((long)ticks);
+    }
+}

@@ -1,0 +1,56 @@
+namespace Dataphin.OpenApi.Tests.Throttling;
+
+/// <summary>Runs a task that waits on a <see cref="ManualTimeProvider"/> by moving the clock to each next timer until the task ends.</summary>
+internal static class ClockDriver
+{
+    /// <summary>
+    /// Advances <paramref name="clock"/> from timer to timer while <paramref name="task"/> is incomplete, never past
+    /// <paramref name="limit"/> of fake time; fails when the task waits on nothing the clock can move.
+    /// </summary>
+    public static async Task<T> DriveAsync<T>(this ManualTimeProvider clock, Task<T> task, TimeSpan? limit = null)
+    {
+        var end = clock.GetUtcNow() + (limit ?? TimeSpan.FromHours(1));
+        while (true)
+        {
+            await Settle(clock, task);
+            if (task.IsCompleted)
+            {
+                return await task;
+            }
+
+            if (clock.NextDue is not { } due || due > end)
+            {
+                throw new InvalidOperationException($"The task is still waiting at {clock.GetUtcNow():O}, but no timer is due before {end:O}.");
+            }
+
+            clock.Advance(due - clock.GetUtcNow());
+        }
+    }
+
+    public static async Task DriveAsync(this ManualTimeProvider clock, Task task, TimeSpan? limit = null)
+        => await clock.DriveAsync(Wrap(task), limit);
+
+    private static async Task<bool> Wrap(Task task)
+    {
+        await task;
+        return true;
+    }
+
+    /// <summary>
+    /// Lets continuations that were queued rather than run inline finish before the clock moves again: waits (by
+    /// yielding, not sleeping) until the timers have stopped changing and the thread pool has no queued work.
+    /// </summary>
+    private static async Task Settle(ManualTimeProvider clock, Task task)
+    {
+        var quiet = 0;
+        var version = clock.Version;
+        while (!task.IsCompleted && quiet < 50)
+        {
+            await Task.Yield();
+            Thread.Yield();
+            var now = clock.Version;
+            quiet = now == version && ThreadPool.PendingWorkItemCount == 0 ? quiet + 1 : 0;
+            version = now;
+        }
+    }
+}
