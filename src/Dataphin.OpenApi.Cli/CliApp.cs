@@ -39,17 +39,19 @@ internal static class CliApp
 
     internal static RootCommand BuildRootCommand(TextWriter stdout, TextWriter stderr, CliEnvironment environment)
     {
-        var root = new RootCommand("dataphin: register and delete Dataphin lineage in bulk from manifest files, and import OpenLineage events. "
+        var root = new RootCommand("dataphin: register and delete Dataphin lineage in bulk from manifest files, import OpenLineage events, and run a local emulator. "
             + "Credentials come from ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET and ALIBABA_CLOUD_SECURITY_TOKEN. "
             + "Exit codes: 0 all items succeeded, 1 some item failed or was invalid, 2 usage or configuration error.");
         var lineage = new Command("lineage", "Register or delete table and field lineage listed in a manifest (JSON, JSON Lines or CSV; see docs/manifest-format.md).");
         lineage.Subcommands.Add(BuildLineageCommand("add", "Register the lineage of every item of a manifest (AddRegisterLineage).", LineageManifestOperation.Add, stdout, stderr, environment));
         lineage.Subcommands.Add(BuildLineageCommand("delete", "Delete the lineage of every item of a manifest (DeleteRegisterLineage); only lineage registered through the OpenAPI can be deleted, and deletion cannot be undone.", LineageManifestOperation.Delete, stdout, stderr, environment));
+        lineage.Subcommands.Add(ShowCommand.Build(stdout, environment));
         root.Subcommands.Add(lineage);
 
         var openLineage = new Command("openlineage", "Work with OpenLineage events (https://openlineage.io) from Spark, Airflow, dbt or Flink.");
         openLineage.Subcommands.Add(BuildImportCommand(stdout, stderr, environment));
         root.Subcommands.Add(openLineage);
+        root.Subcommands.Add(EmulatorCommand.Build(stdout));
         return root;
     }
 

@@ -27,13 +27,15 @@ public class HelpTests
         Visit(root, "dataphin");
 
         Assert.Empty(missing);
-        Assert.Equal(["lineage", "openlineage"], root.Subcommands.Select(c => c.Name));
+        Assert.Equal(["lineage", "openlineage", "emulator"], root.Subcommands.Select(c => c.Name));
+        Assert.Equal(["add", "delete", "show"], root.Subcommands[0].Subcommands.Select(c => c.Name));
     }
 
     [Theory]
     [InlineData("lineage", "add", "--failures-out")]
     [InlineData("lineage", "delete", "--dry-run")]
     [InlineData("openlineage", "import", "--mapping")]
+    [InlineData("lineage", "show", "--table")]
     public async Task Help_of_a_command_goes_to_stdout_and_exits_0(string group, string command, string option)
     {
         var run = await CliRun.RunAsync(null, group, command, "--help");
