@@ -14,7 +14,7 @@ public sealed class FaultInjectionTests
     {
         await using var emulator = await DataphinEmulator.StartAsync(NoQuotas);
         emulator.SetFault("AddRegisterLineage", EmulatorFault.AlwaysServerError(status));
-        using var client = Lineages.Client(emulator);
+        using var client = Lineages.Client(emulator, configure: Lineages.SingleAttempt);
 
         var error = await Assert.ThrowsAsync<DataphinRequestException>(() => client.AddRegisterLineageAsync(emulator.DefaultTenantId, Lineages.Add(("a", "b"))));
 
@@ -30,7 +30,7 @@ public sealed class FaultInjectionTests
     {
         await using var emulator = await DataphinEmulator.StartAsync(NoQuotas);
         emulator.SetFault("AddRegisterLineage", new EmulatorFault { ServerErrorRate = 1, ApplyBeforeFault = true });
-        using var client = Lineages.Client(emulator);
+        using var client = Lineages.Client(emulator, configure: Lineages.SingleAttempt);
 
         await Assert.ThrowsAsync<DataphinRequestException>(() => client.AddRegisterLineageAsync(emulator.DefaultTenantId, Lineages.Add(("a", "b"))));
 
@@ -43,7 +43,7 @@ public sealed class FaultInjectionTests
     {
         await using var emulator = await DataphinEmulator.StartAsync(NoQuotas);
         emulator.SetFault("*", new EmulatorFault { DroppedConnectionRate = 1 });
-        using var client = Lineages.Client(emulator);
+        using var client = Lineages.Client(emulator, configure: Lineages.SingleAttempt);
 
         var error = await Assert.ThrowsAnyAsync<Exception>(() => client.AddRegisterLineageAsync(emulator.DefaultTenantId, Lineages.Add(("a", "b"))));
 
@@ -57,7 +57,7 @@ public sealed class FaultInjectionTests
     {
         await using var emulator = await DataphinEmulator.StartAsync(NoQuotas);
         emulator.SetFault("DeleteRegisterLineage", new EmulatorFault { MalformedBodyRate = 1, MalformedBody = MalformedBodyKind.HtmlPage });
-        using var client = Lineages.Client(emulator);
+        using var client = Lineages.Client(emulator, configure: Lineages.SingleAttempt);
 
         var error = await Assert.ThrowsAsync<DataphinRequestException>(() => client.DeleteRegisterLineageAsync(emulator.DefaultTenantId, Lineages.Delete(cascade: null)));
 
@@ -70,7 +70,7 @@ public sealed class FaultInjectionTests
     {
         await using var emulator = await DataphinEmulator.StartAsync(NoQuotas);
         emulator.SetFault("AddRegisterLineage", new EmulatorFault { MalformedBodyRate = 1 });
-        using var client = Lineages.Client(emulator);
+        using var client = Lineages.Client(emulator, configure: Lineages.SingleAttempt);
 
         var error = await Assert.ThrowsAsync<DataphinRequestException>(() => client.AddRegisterLineageAsync(emulator.DefaultTenantId, Lineages.Add(("a", "b"))));
 
@@ -85,7 +85,7 @@ public sealed class FaultInjectionTests
         var clock = new FakeTimeProvider();
         await using var emulator = await DataphinEmulator.StartAsync(new DataphinEmulatorOptions { Quotas = EmulatorQuotas.Disabled, TimeProvider = clock });
         emulator.SetFault("AddRegisterLineage", new EmulatorFault { Latency = TimeSpan.FromSeconds(30) });
-        using var client = Lineages.Client(emulator);
+        using var client = Lineages.Client(emulator, configure: Lineages.SingleAttempt);
 
         var call = client.AddRegisterLineageAsync(emulator.DefaultTenantId, Lineages.Add(("a", "b")));
         Assert.True(await clock.TimerCreated.WaitAsync(TimeSpan.FromSeconds(10)), "the emulator did not start the injected delay");
@@ -104,7 +104,7 @@ public sealed class FaultInjectionTests
         {
             await using var emulator = await DataphinEmulator.StartAsync(new DataphinEmulatorOptions { Quotas = EmulatorQuotas.Disabled, FaultSeed = 42 });
             emulator.SetFault("ListProjects", new EmulatorFault { ServerErrorRate = 0.3, MalformedBodyRate = 0.3 });
-            using var client = Lineages.Client(emulator);
+            using var client = Lineages.Client(emulator, configure: Lineages.SingleAttempt);
             for (var i = 0; i < 20; i++)
             {
                 try

@@ -23,8 +23,10 @@ public sealed class DataphinRetryOptions
     public bool UseJitter { get; set; } = true;
 
     /// <summary>
-    /// The longest wait honoured when the service asks for one (<c>x-acs-retry-after</c>); a longer request is cut to
-    /// this. A wait that would pass the total timeout is never made: the call fails with the last error instead. Default: 30 s.
+    /// The longest wait honoured when the service asks for one (<c>x-acs-retry-after</c>). When the service asks for
+    /// longer (for example hours, when a daily quota is used up), the call is not retried early: it fails at once with
+    /// <see cref="DataphinThrottledException"/> whose <see cref="DataphinThrottledException.RetryAfter"/> says how long.
+    /// A wait that would pass the total timeout is never made either: the call fails with the last error. Default: 30 s.
     /// </summary>
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -7,8 +7,8 @@ namespace Dataphin.OpenApi.Resilience;
 /// <summary>
 /// Whether a failed attempt is sent again, and after how long (protocol.md section 6, throttling.md): throttling
 /// answers always (the service did not execute them); server errors, attempt timeouts and connection failures only
-/// for retry-safe operations; nothing else. The delay is the service's <c>x-acs-retry-after</c> capped at
-/// <see cref="DataphinRetryOptions.MaxRetryAfter"/>, or exponential backoff with jitter; a delay that would pass the
+/// for retry-safe operations; nothing else. The delay is the service's <c>x-acs-retry-after</c> when it is at most
+/// <see cref="DataphinRetryOptions.MaxRetryAfter"/> (a longer one ends the retries), or exponential backoff with jitter; a delay that would pass the
 /// total timeout ends the retries, so the caller gets the last error rather than a timeout.
 /// </summary>
 internal sealed class RetryDecision(DataphinRetryOptions options, TimeProvider time)
@@ -29,10 +29,15 @@ internal sealed class RetryDecision(DataphinRetryOptions options, TimeProvider t
             return false;
         }
 
+        // A server-requested wait is honoured as asked, up to MaxRetryAfter. A longer one (a daily quota running out
+        // asks for hours) ends the retries at once: retrying earlier than asked would only be throttled again.
         var serverAsked = (exception as DataphinThrottledException)?.RetryAfter;
-        var delay = serverAsked is { } asked
-            ? (asked < options.MaxRetryAfter ? asked : options.MaxRetryAfter)
-            : Backoff(attemptNumber);
+        if (serverAsked > options.MaxRetryAfter)
+        {
+            return false;
+        }
+
+        var delay = serverAsked ?? Backoff(attemptNumber);
         if (delay >= call.Remaining(time, time.GetTimestamp()))
         {
             return false;

@@ -37,9 +37,20 @@ internal static class Lineages
         return command;
     }
 
-    public static DataphinClient Client(DataphinEmulator emulator, string? secret = null, string? accessKeyId = null, string? token = null, TimeProvider? time = null)
-        => new(
+    public static DataphinClient Client(DataphinEmulator emulator, string? secret = null, string? accessKeyId = null, string? token = null, TimeProvider? time = null, Action<DataphinClientOptions>? configure = null)
+    {
+        var options = new DataphinClientOptions { TimeProvider = time ?? TimeProvider.System };
+        configure?.Invoke(options);
+        return new(
             emulator.Endpoint,
             new DataphinCredential(accessKeyId ?? emulator.AccessKeyId, secret ?? emulator.AccessKeySecret, token ?? emulator.SecurityToken),
-            new DataphinClientOptions { TimeProvider = time ?? TimeProvider.System });
+            options);
+    }
+
+    /// <summary>One attempt per call and no circuit breaker: for tests that observe each answer of the emulator.</summary>
+    public static void SingleAttempt(DataphinClientOptions options)
+    {
+        options.Retry.MaxAttempts = 1;
+        options.CircuitBreaker.Enabled = false;
+    }
 }

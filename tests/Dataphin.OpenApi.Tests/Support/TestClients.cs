@@ -15,6 +15,12 @@ internal static class TestClients
             Endpoint = Endpoint,
             Credential = credential ?? new DataphinCredential(AccessKeyId, AccessKeySecret),
         };
+
+        // These tests look at one answer at a time: no retries, no breaker, no shared process-wide rate limiter.
+        // The resilience behaviour itself is tested under Throttling/ on a fake clock.
+        options.Retry.MaxAttempts = 1;
+        options.CircuitBreaker.Enabled = false;
+        options.RateLimit.Enabled = false;
         configure?.Invoke(options);
         return new DataphinClient(handler.CreateClient(), options);
     }

@@ -83,9 +83,23 @@ public class RetryTests
     }
 
     [Fact]
-    public async Task Retry_after_longer_than_MaxRetryAfter_is_cut_to_it()
+    public async Task Retry_after_longer_than_MaxRetryAfter_ends_the_call_at_once_with_the_servers_wait()
     {
         var handler = ScriptedHandler.Sequence(_clock, () => ScriptedHandler.Throttled(retryAfterMs: 600_000));
+        using var client = ThrottlingClients.Create(_clock, handler, _accessKeyId, o => o.Retry.MaxRetryAfter = TimeSpan.FromSeconds(7));
+        var start = _clock.GetUtcNow();
+
+        var error = await Assert.ThrowsAsync<DataphinThrottledException>(() => _clock.DriveAsync(client.SendAsync(ThrottlingClients.Request("CreateDirectory"))));
+
+        Assert.Equal(TimeSpan.FromMinutes(10), error.RetryAfter);
+        Assert.Equal(1, handler.Count);
+        Assert.Equal(start, _clock.GetUtcNow());
+    }
+
+    [Fact]
+    public async Task Retry_after_equal_to_MaxRetryAfter_is_still_honoured()
+    {
+        var handler = ScriptedHandler.Sequence(_clock, () => ScriptedHandler.Throttled(retryAfterMs: 7_000));
         using var client = ThrottlingClients.Create(_clock, handler, _accessKeyId, o => o.Retry.MaxRetryAfter = TimeSpan.FromSeconds(7));
 
         await _clock.DriveAsync(client.SendAsync(ThrottlingClients.Request("CreateDirectory")));
