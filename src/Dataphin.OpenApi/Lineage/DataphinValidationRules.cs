@@ -17,4 +17,7 @@ public static class DataphinValidationRules
 
     /// <summary>A text value has characters the service cannot accept (for example leading or trailing white space, or control characters).</summary>
     public const string InvalidText = "InvalidText";
+
+    /// <summary>An input (for example a manifest line or row) could not be read as a lineage item: malformed JSON or CSV, an unknown property, a missing column.</summary>
+    public const string Malformed = "Malformed";
 }

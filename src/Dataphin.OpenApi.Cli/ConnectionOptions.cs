@@ -1,0 +1,139 @@
+using System.CommandLine;
+using System.Globalization;
+
+namespace Dataphin.OpenApi.Cli;
+
+/// <summary>The options every command that calls the service shares, and how they become a client.</summary>
+internal sealed class ConnectionOptions
+{
+    public const string EndpointVariable = "DATAPHIN_ENDPOINT";
+    public const string RegionVariable = "DATAPHIN_REGION_ID";
+    public const string TenantVariable = "DATAPHIN_TENANT_ID";
+
+    public Option<long?> Tenant { get; } = new("--tenant")
+    {
+        Description = $"The tenant id (the tenantId in the Dataphin URL), sent as OpTenantId. Default: ${TenantVariable}.",
+        HelpName = "id",
+    };
+
+    public Option<string?> Endpoint { get; } = new("--endpoint")
+    {
+        Description = $"The service endpoint, e.g. https://dataphin-public.cn-hangzhou.aliyuncs.com. Default: ${EndpointVariable}.",
+        HelpName = "url",
+    };
+
+    public Option<string?> Region { get; } = new("--region")
+    {
+        Description = $"The region id, e.g. cn-hangzhou, when no endpoint is given. Default: ${RegionVariable}.",
+        HelpName = "id",
+    };
+
+    public Option<int> Concurrency { get; } = new("--concurrency")
+    {
+        Description = "The most items in progress at once (1-256). The client's rate limiter decides the actual pace.",
+        DefaultValueFactory = _ => 8,
+        HelpName = "n",
+    };
+
+    public Option<string?> OpUserId { get; } = new("--op-user-id")
+    {
+        Description = "The Dataphin user id to act for, sent as OpUserId.",
+        HelpName = "id",
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Tenant);
+        command.Options.Add(Endpoint);
+        command.Options.Add(Region);
+        command.Options.Add(Concurrency);
+        command.Options.Add(OpUserId);
+    }
+
+    /// <summary>The tenant from --tenant or the environment; in a dry run without one, a placeholder used only for validation.</summary>
+    public long ResolveTenant(ParseResult parse, CliEnvironment environment, bool dryRun)
+    {
+        if (parse.GetValue(Tenant) is { } tenant)
+        {
+            return tenant > 0 ? tenant : throw new CliUsageException($"--tenant must be a positive tenant id; it was {tenant}.");
+        }
+
+        var text = environment.GetVariable(TenantVariable);
+        if (!string.IsNullOrWhiteSpace(text))
+        {
+            return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var fromEnvironment) && fromEnvironment > 0
+                ? fromEnvironment
+                : throw new CliUsageException($"${TenantVariable} must be a positive tenant id; it was '{text}'.");
+        }
+
+        return dryRun ? 1 : throw new CliUsageException($"No tenant: pass --tenant <id> or set ${TenantVariable} (the tenantId in the Dataphin URL).");
+    }
+
+    public BulkOptions BulkOptions(ParseResult parse, bool dryRun)
+    {
+        var concurrency = parse.GetValue(Concurrency);
+        if (concurrency is < 1 or > 256)
+        {
+            throw new CliUsageException($"--concurrency must be between 1 and 256; it was {concurrency}.");
+        }
+
+        return new BulkOptions { MaxConcurrency = concurrency, DryRun = dryRun, OpUserId = parse.GetValue(OpUserId) };
+    }
+
+    /// <summary>A client from the options and the environment; a dry run gets one that never sends.</summary>
+    public DataphinClient CreateClient(ParseResult parse, CliEnvironment environment, bool dryRun)
+    {
+        if (dryRun)
+        {
+            return new DryRunClient();
+        }
+
+        var options = new DataphinClientOptions { UserAgentSuffix = "dataphin-cli" };
+        var endpoint = parse.GetValue(Endpoint) ?? environment.GetVariable(EndpointVariable);
+        var region = parse.GetValue(Region) ?? environment.GetVariable(RegionVariable);
+        if (!string.IsNullOrWhiteSpace(endpoint))
+        {
+            options.Endpoint = Uri.TryCreate(endpoint, UriKind.Absolute, out var uri)
+                ? uri
+                : throw new CliUsageException($"The endpoint '{endpoint}' is not an absolute URL such as https://dataphin-public.cn-hangzhou.aliyuncs.com.");
+        }
+        else if (!string.IsNullOrWhiteSpace(region))
+        {
+            options.RegionId = region;
+        }
+        else
+        {
+            throw new CliUsageException($"No endpoint: pass --endpoint <url> or --region <id>, or set ${EndpointVariable} or ${RegionVariable}.");
+        }
+
+        var id = environment.GetVariable("ALIBABA_CLOUD_ACCESS_KEY_ID");
+        var secret = environment.GetVariable("ALIBABA_CLOUD_ACCESS_KEY_SECRET");
+        var token = environment.GetVariable("ALIBABA_CLOUD_SECURITY_TOKEN");
+        if (string.IsNullOrWhiteSpace(id) || string.IsNullOrWhiteSpace(secret))
+        {
+            throw new CliUsageException("No credential: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (and ALIBABA_CLOUD_SECURITY_TOKEN for STS credentials).");
+        }
+
+        options.Credential = new DataphinCredential(id, secret, string.IsNullOrWhiteSpace(token) ? null : token);
+        try
+        {
+            return environment.HttpHandler is { } handler
+                ? new DataphinClient(new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan }, options)
+                : new DataphinClient(options);
+        }
+        catch (ArgumentException error)
+        {
+            throw new CliUsageException(error.Message, error);
+        }
+    }
+
+    /// <summary>The client of a dry run: the bulk runner validates only, so any call is a bug.</summary>
+    private sealed class DryRunClient : DataphinClient
+    {
+        public override Task<DataphinResponse> AddRegisterLineageAsync(long opTenantId, AddRegisterLineageCommand command, CancellationToken cancellationToken = default)
+            => throw new InvalidOperationException("A dry run sends nothing.");
+
+        public override Task<DataphinResponse> DeleteRegisterLineageAsync(long opTenantId, DeleteRegisterLineageCommand command, CancellationToken cancellationToken = default)
+            => throw new InvalidOperationException("A dry run sends nothing.");
+    }
+}

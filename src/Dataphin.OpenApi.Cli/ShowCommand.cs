@@ -1,0 +1,69 @@
+using System.CommandLine;
+using System.Text.Json;
+
+namespace Dataphin.OpenApi.Cli;
+
+/// <summary><c>dataphin lineage show</c>: the table lineage of one table, read with GetTableLineages (from the service or the emulator).</summary>
+internal static class ShowCommand
+{
+    public static Command Build(TextWriter stdout, CliEnvironment environment)
+    {
+        var command = new Command("show", "Show the table lineage registered for one table (GetTableLineages), e.g. what the emulator holds after 'lineage add'.");
+        var table = new Option<string>("--table", "-t") { Description = "The table GUID, e.g. odps.300001234.dw_project.dwd_trade_order_di.", Required = true, HelpName = "guid" };
+        var direction = new Option<string>("--direction") { Description = "Which lineage to show: upstream (tables it comes from), downstream (tables made from it) or both.", DefaultValueFactory = _ => "both", HelpName = "upstream|downstream|both" };
+        direction.AcceptOnlyFromAmong("upstream", "downstream", "both");
+        var json = new Option<bool>("--json") { Description = "Print the service's answer as JSON." };
+        var connection = new ConnectionOptions();
+        command.Options.Add(table);
+        command.Options.Add(direction);
+        command.Options.Add(json);
+        connection.AddTo(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var tenant = connection.ResolveTenant(parse, environment, dryRun: false);
+            using var client = connection.CreateClient(parse, environment, dryRun: false);
+            var guid = parse.GetValue(table)!;
+            var which = parse.GetValue(direction);
+            var request = new DataphinOperationRequest("GetTableLineages", tenant).AddQuery("TableGuid", guid);
+            request.AddForm("FilterQuery", $"{{\"NeedUpstream\":{(which != "downstream" ? "true" : "false")},\"NeedDownstream\":{(which != "upstream" ? "true" : "false")}}}");
+            DataphinOperationResponse response;
+            try
+            {
+                response = await client.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DataphinException error)
+            {
+                await stdout.WriteLineAsync("GetTableLineages failed: " + error.Message).ConfigureAwait(false);
+                return ExitCodes.ItemsFailed;
+            }
+            catch (HttpRequestException error)
+            {
+                await stdout.WriteLineAsync("GetTableLineages failed: " + error.Message).ConfigureAwait(false);
+                return ExitCodes.ItemsFailed;
+            }
+
+            if (parse.GetValue(json))
+            {
+                await stdout.WriteLineAsync(response.Content.GetRawText()).ConfigureAwait(false);
+                return ExitCodes.Success;
+            }
+
+            var count = 0;
+            if (response.Content.TryGetProperty("TableLineageList", out var list) && list.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var edge in list.EnumerateArray())
+                {
+                    count++;
+                    await stdout.WriteLineAsync($"{Text(edge, "InputTableGuid")} -> {Text(edge, "OutputTableGuid")}").ConfigureAwait(false);
+                }
+            }
+
+            await stdout.WriteLineAsync($"{count} table lineage(s) for {guid}.").ConfigureAwait(false);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static string Text(JsonElement element, string name)
+        => element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : "?";
+}

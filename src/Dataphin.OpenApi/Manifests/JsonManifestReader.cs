@@ -1,0 +1,239 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+
+namespace Dataphin.OpenApi.Manifests;
+
+/// <summary>
+/// Reads a JSON manifest (<c>{"items": [ ... ]}</c>) as a stream: a <see cref="Utf8JsonReader"/> walks the buffer,
+/// and only one chunk of the file (plus the largest item) is held in memory at a time.
+/// </summary>
+internal static class JsonManifestReader
+{
+    private const int InitialBufferSize = 16 * 1024;
+
+    public static async IAsyncEnumerable<LineageItem> ReadAsync(Stream stream, LineageManifestOperation operation, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var buffer = new byte[InitialBufferSize];
+        var length = 0;
+        var final = false;
+        var first = true;
+        var scanner = new Scanner();
+        var found = new List<(byte[] Json, int Line)>();
+        while (true)
+        {
+            if (!final)
+            {
+                if (length == buffer.Length)
+                {
+                    Array.Resize(ref buffer, buffer.Length * 2);
+                }
+
+#if NET8_0_OR_GREATER
+                var read = await stream.ReadAsync(buffer.AsMemory(length, buffer.Length - length), cancellationToken).ConfigureAwait(false);
+#else
+                var read = await stream.ReadAsync(buffer, length, buffer.Length - length, cancellationToken).ConfigureAwait(false);
+#endif
+                if (read == 0)
+                {
+                    final = true;
+                }
+
+                length += read;
+                if (first && length >= 3)
+                {
+                    first = false;
+                    if (buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF)
+                    {
+                        Buffer.BlockCopy(buffer, 3, buffer, 0, length - 3);
+                        length -= 3;
+                    }
+                }
+            }
+
+            found.Clear();
+            var consumed = scanner.Scan(buffer.AsSpan(0, length), final, found);
+            foreach (var (json, line) in found)
+            {
+                yield return ManifestItemParser.Parse(json, line, operation);
+            }
+
+            if (scanner.PendingError is { } error)
+            {
+                throw error;
+            }
+
+            Buffer.BlockCopy(buffer, consumed, buffer, 0, length - consumed);
+            length -= consumed;
+            if (final)
+            {
+                scanner.EnsureComplete();
+                yield break;
+            }
+        }
+    }
+
+    private enum Phase
+    {
+        Root,
+        RootProperty,
+        ItemsStart,
+        Items,
+        End,
+    }
+
+    private sealed class Scanner
+    {
+        private JsonReaderState _state = new(new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
+        private Phase _phase = Phase.Root;
+        private bool _sawItems;
+        private int _line = 1;
+        private int _countedTo;
+
+        public LineageManifestException? PendingError { get; private set; }
+
+        /// <summary>Walks as many whole tokens and items as the data holds; returns the bytes consumed.</summary>
+        public int Scan(ReadOnlySpan<byte> data, bool final, List<(byte[] Json, int Line)> found)
+        {
+            var spanStartLine = _line;
+            var reader = new Utf8JsonReader(data, final, _state);
+            var committed = 0;
+            try
+            {
+                while (true)
+                {
+                    var stateBefore = reader.CurrentState;
+                    var before = (int)reader.BytesConsumed;
+                    if (!reader.Read())
+                    {
+                        break;
+                    }
+
+                    switch (_phase)
+                    {
+                        case Phase.Root:
+                            if (reader.TokenType != JsonTokenType.StartObject)
+                            {
+                                throw Structure("A JSON manifest must be a JSON object with an \"items\" array (for one item per line, use JSON Lines: .jsonl).", LineAt(data, (int)reader.TokenStartIndex));
+                            }
+
+                            _phase = Phase.RootProperty;
+                            break;
+                        case Phase.RootProperty:
+                            if (reader.TokenType == JsonTokenType.EndObject)
+                            {
+                                if (!_sawItems)
+                                {
+                                    throw Structure("The JSON manifest has no \"items\" array.", LineAt(data, (int)reader.TokenStartIndex));
+                                }
+
+                                _phase = Phase.End;
+                                break;
+                            }
+
+                            var name = reader.GetString();
+                            if (name == "items" && !_sawItems)
+                            {
+                                _sawItems = true;
+                                _phase = Phase.ItemsStart;
+                            }
+                            else if (name == "$schema")
+                            {
+                                if (!reader.TrySkip())
+                                {
+                                    _state = stateBefore;
+                                    return Commit(data, before);
+                                }
+                            }
+                            else
+                            {
+                                throw Structure($"Unknown top-level property \"{name}\" in the JSON manifest; it has only \"items\" (and optionally \"$schema\"), once.", LineAt(data, (int)reader.TokenStartIndex));
+                            }
+
+                            break;
+                        case Phase.ItemsStart:
+                            if (reader.TokenType != JsonTokenType.StartArray)
+                            {
+                                throw Structure("\"items\" must be a JSON array of items.", LineAt(data, (int)reader.TokenStartIndex));
+                            }
+
+                            _phase = Phase.Items;
+                            break;
+                        case Phase.Items:
+                            if (reader.TokenType == JsonTokenType.EndArray)
+                            {
+                                _phase = Phase.RootProperty;
+                                break;
+                            }
+
+                            var start = (int)reader.TokenStartIndex;
+                            if (!reader.TrySkip())
+                            {
+                                _state = stateBefore;
+                                return Commit(data, before);
+                            }
+
+                            var end = (int)reader.BytesConsumed;
+                            found.Add((data.Slice(start, end - start).ToArray(), LineAt(data, start)));
+                            break;
+                        default:
+                            break;
+                    }
+
+                    committed = (int)reader.BytesConsumed;
+                }
+            }
+            catch (JsonException error)
+            {
+                // Thrown after the items found before the error have been handed out.
+                var line = spanStartLine + (int)(error.LineNumber ?? 0);
+                PendingError = Structure($"The JSON manifest is not well-formed at line {line.ToString(CultureInfo.InvariantCulture)}: {WithoutPosition(error.Message)}", line, error);
+                return Commit(data, committed);
+            }
+
+            _state = reader.CurrentState;
+            return Commit(data, committed);
+        }
+
+        public void EnsureComplete()
+        {
+            if (_phase != Phase.End)
+            {
+                throw Structure($"The JSON manifest ends at line {_line.ToString(CultureInfo.InvariantCulture)} before it is complete (an unclosed object or array).", _line);
+            }
+        }
+
+        private static string WithoutPosition(string message)
+        {
+            var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+            return cut > 0 ? message.Substring(0, cut) : message;
+        }
+
+        private static LineageManifestException Structure(string message, int line, Exception? inner = null) => new(message, line, inner);
+
+        private int Commit(ReadOnlySpan<byte> data, int consumed)
+        {
+            LineAt(data, consumed);
+            _countedTo = 0;
+            return consumed;
+        }
+
+        private int LineAt(ReadOnlySpan<byte> data, int offset)
+        {
+            for (var i = _countedTo; i < offset; i++)
+            {
+                if (data[i] == (byte)'\n')
+                {
+                    _line++;
+                }
+            }
+
+            if (offset > _countedTo)
+            {
+                _countedTo = offset;
+            }
+
+            return _line;
+        }
+    }
+}

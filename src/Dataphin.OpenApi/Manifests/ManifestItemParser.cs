@@ -1,0 +1,88 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using Dataphin.OpenApi.Serialization;
+
+namespace Dataphin.OpenApi.Manifests;
+
+/// <summary>Turns one JSON item of a JSON or JSON Lines manifest into a <see cref="LineageItem"/>; never throws for bad input.</summary>
+internal static class ManifestItemParser
+{
+    public const string IdProperty = "Id";
+
+    private static readonly JsonSerializerOptions StrictOptions = CreateStrictOptions();
+    private static readonly JsonTypeInfo<AddRegisterLineageCommand> AddInfo = (JsonTypeInfo<AddRegisterLineageCommand>)StrictOptions.GetTypeInfo(typeof(AddRegisterLineageCommand));
+    private static readonly JsonTypeInfo<DeleteRegisterLineageCommand> DeleteInfo = (JsonTypeInfo<DeleteRegisterLineageCommand>)StrictOptions.GetTypeInfo(typeof(DeleteRegisterLineageCommand));
+
+    public static LineageItem Parse(ReadOnlySpan<byte> utf8Json, int lineNumber, LineageManifestOperation operation)
+    {
+        var fallbackId = "line " + lineNumber.ToString(CultureInfo.InvariantCulture);
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(utf8Json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = false });
+        }
+        catch (JsonException error)
+        {
+            return Malformed(fallbackId, lineNumber, "$", $"Line {lineNumber} is not valid JSON: {FirstSentence(error.Message)}");
+        }
+
+        if (node is not JsonObject item)
+        {
+            return Malformed(fallbackId, lineNumber, "$", $"Line {lineNumber}: an item must be a JSON object with Source and Target, not {(node is null ? "null" : node.GetValueKind().ToString())}.");
+        }
+
+        var id = fallbackId;
+        if (item.TryGetPropertyValue(IdProperty, out var idNode))
+        {
+            item.Remove(IdProperty);
+            var text = idNode is JsonValue value && (value.GetValueKind() is JsonValueKind.String or JsonValueKind.Number) ? value.ToJsonString().Trim('"') : null;
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                return Malformed(fallbackId, lineNumber, IdProperty, $"Line {lineNumber}: Id must be a non-empty string or a number.");
+            }
+
+            id = text!;
+        }
+
+        try
+        {
+            LineageCommand? command = operation == LineageManifestOperation.Add
+                ? JsonSerializer.Deserialize(item, AddInfo)
+                : JsonSerializer.Deserialize(item, DeleteInfo);
+            return command is null
+                ? Malformed(id, lineNumber, "$", $"Line {lineNumber}: the item is empty.")
+                : new LineageItem(id, command, lineNumber);
+        }
+        catch (JsonException error)
+        {
+            var path = string.IsNullOrEmpty(error.Path) ? "$" : error.Path!;
+            return Malformed(id, lineNumber, path, $"Line {lineNumber}: {FirstSentence(error.Message)} (at {path}; for {(operation == LineageManifestOperation.Add ? "an add" : "a delete")} manifest the item properties are those of {(operation == LineageManifestOperation.Add ? nameof(AddRegisterLineageCommand) : nameof(DeleteRegisterLineageCommand))} plus Id).");
+        }
+        catch (Exception error) when (error is ArgumentException or InvalidOperationException or FormatException)
+        {
+            return Malformed(id, lineNumber, "$", $"Line {lineNumber}: {error.Message}");
+        }
+    }
+
+    public static LineageItem Malformed(string id, int? lineNumber, string path, string message)
+        => LineageItem.Unreadable(id, lineNumber, new[] { new DataphinValidationError(path, DataphinValidationRules.Malformed, message) });
+
+    private static string FirstSentence(string message)
+    {
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return cut > 0 ? message.Substring(0, cut) : message;
+    }
+
+    private static JsonSerializerOptions CreateStrictOptions()
+    {
+        var options = new JsonSerializerOptions(DataphinJson.Options)
+        {
+            UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        };
+        options.MakeReadOnly();
+        return options;
+    }
+}

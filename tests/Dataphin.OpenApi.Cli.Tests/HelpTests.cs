@@ -1,0 +1,47 @@
+using System.CommandLine;
+
+namespace Dataphin.OpenApi.Cli.Tests;
+
+public class HelpTests
+{
+    [Fact]
+    public void Every_command_option_and_argument_has_help_text()
+    {
+        var root = CliApp.BuildRootCommand(TextWriter.Null, TextWriter.Null, new CliEnvironment());
+        var missing = new List<string>();
+        void Visit(Command command, string path)
+        {
+            if (string.IsNullOrWhiteSpace(command.Description))
+            {
+                missing.Add(path);
+            }
+
+            missing.AddRange(command.Options.Where(o => string.IsNullOrWhiteSpace(o.Description)).Select(o => $"{path} {o.Name}"));
+            missing.AddRange(command.Arguments.Where(a => string.IsNullOrWhiteSpace(a.Description)).Select(a => $"{path} <{a.Name}>"));
+            foreach (var sub in command.Subcommands)
+            {
+                Visit(sub, path + " " + sub.Name);
+            }
+        }
+
+        Visit(root, "dataphin");
+
+        Assert.Empty(missing);
+        Assert.Equal(["lineage", "openlineage", "emulator"], root.Subcommands.Select(c => c.Name));
+        Assert.Equal(["add", "delete", "show"], root.Subcommands[0].Subcommands.Select(c => c.Name));
+    }
+
+    [Theory]
+    [InlineData("lineage", "add", "--failures-out")]
+    [InlineData("lineage", "delete", "--dry-run")]
+    [InlineData("openlineage", "import", "--mapping")]
+    [InlineData("lineage", "show", "--table")]
+    public async Task Help_of_a_command_goes_to_stdout_and_exits_0(string group, string command, string option)
+    {
+        var run = await CliRun.RunAsync(null, group, command, "--help");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains(option, run.Stdout);
+        Assert.Contains("Usage:", run.Stdout);
+    }
+}

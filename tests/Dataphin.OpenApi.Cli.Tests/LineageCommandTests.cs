@@ -1,0 +1,165 @@
+using System.Text.Json;
+
+namespace Dataphin.OpenApi.Cli.Tests;
+
+public class LineageCommandTests
+{
+    [Theory]
+    [InlineData("manifests/lineage.csv", 3)]
+    [InlineData("manifests/lineage.jsonl", 3)]
+    [InlineData("manifests/lineage.json", 2)]
+    public async Task Add_registers_every_item_of_a_sample_manifest_and_exits_0(string sample, int items)
+    {
+        var handler = new FakeDataphinHandler();
+
+        var run = await CliRun.RunAsync(handler, "lineage", "add", "--file", CliRun.Sample(sample));
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains($"lineage add: {items} items: {items} succeeded, 0 failed, 0 invalid, 0 cancelled; {items} calls (0 failed).", run.Stdout);
+        Assert.Equal(items, handler.Requests.Count);
+        Assert.All(handler.Requests, r => Assert.Equal("AddRegisterLineage", r.Action));
+        Assert.All(handler.Requests, r => Assert.Contains("OpTenantId=300001234", r.Query));
+    }
+
+    [Fact]
+    public async Task Delete_sends_DeleteRegisterLineage()
+    {
+        var handler = new FakeDataphinHandler();
+
+        var run = await CliRun.RunAsync(handler, "lineage", "delete", "-f", CliRun.Sample("manifests/lineage.csv"), "--tenant", "42");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(3, handler.Requests.Count);
+        Assert.All(handler.Requests, r => Assert.Equal("DeleteRegisterLineage", r.Action));
+        Assert.All(handler.Requests, r => Assert.Contains("OpTenantId=42", r.Query));
+    }
+
+    [Fact]
+    public async Task Dry_run_sends_nothing_and_needs_no_credentials()
+    {
+        var handler = new FakeDataphinHandler();
+
+        var run = await CliRun.RunAsync(handler, new Dictionary<string, string>(), "lineage", "add", "--file", CliRun.Sample("manifests/lineage.jsonl"), "--dry-run");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Empty(handler.Requests);
+        Assert.Contains("3 valid", run.Stdout);
+        Assert.Contains("Nothing was sent.", run.Stdout);
+    }
+
+    [Fact]
+    public async Task Invalid_items_are_listed_with_their_lines_and_exit_1()
+    {
+        var handler = new FakeDataphinHandler();
+
+        var run = await CliRun.RunAsync(handler, "lineage", "add", "--file", CliRun.Sample("manifests/lineage-with-errors.jsonl"));
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Single(handler.Requests);
+        Assert.Contains("INVALID typo (line 2): $.Sorce", run.Stdout);
+        Assert.Contains("INVALID no-guid (line 3): Source.Guid", run.Stdout);
+        Assert.Contains("INVALID line 4:", run.Stdout);
+        Assert.Contains("4 items: 1 succeeded, 0 failed, 3 invalid", run.Stdout);
+    }
+
+    [Fact]
+    public async Task Failures_are_written_out_and_a_re_run_with_them_finishes_the_job()
+    {
+        var failures = Path.Combine(Path.GetTempPath(), $"dataphin-cli-{Guid.NewGuid():N}.csv");
+        try
+        {
+            var first = new FakeDataphinHandler(command => command.Contains("dim_user"));
+            var run = await CliRun.RunAsync(first, "lineage", "add", "--file", CliRun.Sample("manifests/lineage.csv"), "--failures-out", failures);
+
+            Assert.Equal(1, run.ExitCode);
+            Assert.Contains("FAILED lines 5-6: AddRegisterLineage failed: HTTP 503 ServiceUnavailable", run.Stdout);
+            Assert.Contains($"1 item(s) left to do were written to {failures}", run.Stdout);
+
+            var second = new FakeDataphinHandler();
+            var rerun = await CliRun.RunAsync(second, "lineage", "add", "--file", failures);
+
+            Assert.Equal(0, rerun.ExitCode);
+            var (_, _, command) = Assert.Single(second.Requests);
+            Assert.Contains("dim_user", command);
+            Assert.Contains("nick_name", command);
+        }
+        finally
+        {
+            File.Delete(failures);
+        }
+    }
+
+    [Fact]
+    public async Task Json_output_is_one_machine_readable_summary()
+    {
+        var handler = new FakeDataphinHandler(command => command.Contains("ads_gmv_daily"));
+
+        var run = await CliRun.RunAsync(handler, "lineage", "add", "--file", CliRun.Sample("manifests/lineage.csv"), "--json");
+
+        Assert.Equal(1, run.ExitCode);
+        using var json = JsonDocument.Parse(run.Stdout);
+        var root = json.RootElement;
+        Assert.Equal(3, root.GetProperty("total").GetInt32());
+        Assert.Equal(2, root.GetProperty("succeeded").GetInt32());
+        Assert.Equal(1, root.GetProperty("failed").GetInt32());
+        Assert.Equal(1, root.GetProperty("exitCode").GetInt32());
+        var problem = Assert.Single(root.GetProperty("problems").EnumerateArray());
+        Assert.Equal("line 7", problem.GetProperty("id").GetString());
+        Assert.Equal(503, problem.GetProperty("error").GetProperty("httpStatus").GetInt32());
+        Assert.Equal("req-fail", problem.GetProperty("error").GetProperty("requestId").GetString());
+    }
+
+    [Fact]
+    public async Task A_json_manifest_that_breaks_off_reports_what_was_done_and_exits_1()
+    {
+        var manifest = Path.Combine(Path.GetTempPath(), $"dataphin-cli-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(manifest, "{\"items\": [\n{\"Source\":{\"Guid\":\"a.b\",\"MetadataType\":\"TABLE\",\"ReferenceType\":\"BY_GUID\"},\"Target\":{\"Guid\":\"a.c\",\"MetadataType\":\"TABLE\",\"ReferenceType\":\"BY_GUID\"}},\n{\"Source\": nope\n");
+        try
+        {
+            var handler = new FakeDataphinHandler();
+            var run = await CliRun.RunAsync(handler, "lineage", "add", "--file", manifest);
+
+            Assert.Equal(1, run.ExitCode);
+            Assert.Contains("The input broke off: The JSON manifest is not well-formed at line 3", run.Stdout);
+            Assert.Contains("1 items: 1 succeeded", run.Stdout);
+        }
+        finally
+        {
+            File.Delete(manifest);
+        }
+    }
+
+    [Theory]
+    [InlineData("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET")]
+    [InlineData("DATAPHIN_ENDPOINT", "No endpoint")]
+    [InlineData("DATAPHIN_TENANT_ID", "No tenant")]
+    public async Task Missing_configuration_exits_2_naming_what_to_set(string missing, string expected)
+    {
+        var variables = CliRun.Variables();
+        variables.Remove(missing);
+        var handler = new FakeDataphinHandler();
+
+        var run = await CliRun.RunAsync(handler, variables, "lineage", "add", "--file", CliRun.Sample("manifests/lineage.csv"));
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(expected, run.Stderr);
+        Assert.Empty(handler.Requests);
+    }
+
+    [Theory]
+    [InlineData(new[] { "lineage", "add" }, "--file")]
+    [InlineData(new[] { "lineage", "add", "--file", "x.csv", "--bogus" }, "--bogus")]
+    [InlineData(new[] { "lineage", "add", "--file", "does-not-exist.csv" }, "does not exist")]
+    [InlineData(new[] { "lineage", "add", "--file", "x.csv", "--format", "xml" }, "xml")]
+    [InlineData(new[] { "lineage", "add", "--file", "x.csv", "--concurrency", "0" }, "--concurrency")]
+    [InlineData(new[] { "lineage" }, "Required command")]
+    public async Task Usage_errors_exit_2(string[] args, string expected)
+    {
+        var sampleArgs = args.Select(a => a == "x.csv" ? CliRun.Sample("manifests/lineage.csv") : a).ToArray();
+
+        var run = await CliRun.RunAsync(new FakeDataphinHandler(), sampleArgs);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(expected, run.Stderr);
+    }
+}
