@@ -74,6 +74,17 @@ public class DataphinClient : IDisposable
     }
 
     private DataphinClient(HttpClient? httpClient, DataphinClientOptions options, bool ownsHttpClient)
+        : this(httpClient is null && ownsHttpClient ? null : () => httpClient!, options, ownsHttpClient && httpClient is null)
+    {
+    }
+
+    /// <summary>Creates a client that asks <paramref name="httpClients"/> for an HTTP client on every attempt (dependency injection: IHttpClientFactory).</summary>
+    internal DataphinClient(Func<HttpClient> httpClients, DataphinClientOptions options)
+        : this(httpClients ?? throw new ArgumentNullException(nameof(httpClients)), options, createOwnHttpClient: false)
+    {
+    }
+
+    private DataphinClient(Func<HttpClient>? httpClients, DataphinClientOptions options, bool createOwnHttpClient)
     {
         if (options is null)
         {
@@ -93,13 +104,15 @@ public class DataphinClient : IDisposable
             throw new ArgumentException("DataphinClientOptions.TimeProvider must not be null.", nameof(options));
         }
 
-        if (httpClient is null && ownsHttpClient)
+        ResilienceOptionsValidator.Validate(Options);
+        if (createOwnHttpClient)
         {
-            httpClient = _ownedHttpClient = CreateDefaultHttpClient();
+            var owned = _ownedHttpClient = CreateDefaultHttpClient();
+            httpClients = () => owned;
         }
 
-        ResilienceOptionsValidator.Validate(Options);
-        _invoker = new RpcInvoker(httpClient!, endpoint, credentials, Options.TimeProvider, Options.UserAgentSuffix);
+        var logger = Options.LoggerFactory?.CreateLogger(Diagnostics.DataphinLog.CategoryName);
+        _invoker = new RpcInvoker(httpClients!, endpoint, credentials, Options.TimeProvider, Options.UserAgentSuffix, logger);
         _resilient = new ResilientInvoker(_invoker, credentials, Options);
     }
 
@@ -324,24 +337,26 @@ public class DataphinClient : IDisposable
         return true;
     }
 
-    private static HttpClient CreateDefaultHttpClient()
+    /// <summary>The primary handler every client uses unless told otherwise: no automatic redirects, pooled connections renewed every 5 minutes.</summary>
+    internal static HttpMessageHandler CreateDefaultHandler()
     {
 #if NET5_0_OR_GREATER
-        var handler = new SocketsHttpHandler
+        return new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             AutomaticDecompression = System.Net.DecompressionMethods.GZip | System.Net.DecompressionMethods.Deflate,
         };
 #else
-        var handler = new HttpClientHandler
+        return new HttpClientHandler
         {
             AllowAutoRedirect = false,
             AutomaticDecompression = System.Net.DecompressionMethods.GZip | System.Net.DecompressionMethods.Deflate,
         };
 #endif
-        return new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
     }
+
+    private static HttpClient CreateDefaultHttpClient() => new(CreateDefaultHandler()) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
 
     private static DataphinClientOptions WithEndpointAndCredential(DataphinClientOptions options, Uri endpoint, DataphinCredential credential)
     {

@@ -30,6 +30,13 @@ public class DataphinClientOptions
     /// <summary>Text appended to the <c>User-Agent</c> header, e.g. your application's name and version.</summary>
     public string? UserAgentSuffix { get; set; }
 
+    /// <summary>
+    /// Where the client logs: one line per call (action, level, attempts, status, code, RequestId, duration), retries,
+    /// rate-limit waits and refusals, at their own event ids. Header and query values are logged only from an
+    /// allow-list; the secret, the security token and the signature never. Set by dependency injection automatically.
+    /// </summary>
+    public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; set; }
+
     /// <summary>The clock used for request dates and all waits; replace it in tests. Defaults to <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
@@ -63,6 +70,9 @@ public class DataphinClientOptions
 
     /// <summary>Receives attempts, retries and rate-limit waits, for logging and metrics.</summary>
     internal Throttling.IResilienceObserver? Observer { get; set; }
+
+    /// <summary>Problems found while binding these options from configuration; reported by start-up validation.</summary>
+    internal List<string> ConfigurationErrors { get; } = [];
 
     /// <summary>Returns a copy of these options; the nested settings objects are copied too.</summary>
     /// <returns>The copy.</returns>

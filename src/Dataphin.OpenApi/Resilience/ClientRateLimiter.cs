@@ -74,7 +74,9 @@ internal sealed class ClientRateLimiter(string endpointKey, DataphinCredentialPr
         var counter = RateLimiterRegistry.GetDailyCounter(endpointKey, call.OpTenantId, accessKeyId, cap.Group, _time);
         if (counter.Record(_time.GetUtcNow(), _settings.DailyQuotaUtcOffset, cap.Limit, _settings.DailyQuotaWarningThreshold) is { } reached)
         {
-            _settings.DailyQuotaWarning?.Invoke(new DataphinDailyQuotaWarning(call.OpTenantId, accessKeyId, cap.Levels, reached.Count, cap.Limit, reached.Day));
+            var warning = new DataphinDailyQuotaWarning(call.OpTenantId, accessKeyId, cap.Levels, reached.Count, cap.Limit, reached.Day);
+            observer?.OnDailyQuotaWarning(warning);
+            _settings.DailyQuotaWarning?.Invoke(warning);
         }
     }
 

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
+using Dataphin.OpenApi.Diagnostics;
 using Dataphin.OpenApi.Throttling;
 using Dataphin.OpenApi.Transport;
 using Polly;
@@ -17,7 +19,7 @@ internal sealed class ResilientInvoker
     private readonly RpcInvoker _invoker;
     private readonly DataphinCredentialProvider _credentials;
     private readonly DataphinClientOptions _options;
-    private readonly IResilienceObserver? _observer;
+    private readonly DiagnosticsObserver _observer;
     private readonly ClientRateLimiter _limiter;
     private readonly ResiliencePipeline?[] _pipelines = new ResiliencePipeline?[3];
     private readonly object _gate = new();
@@ -27,11 +29,13 @@ internal sealed class ResilientInvoker
         _invoker = invoker;
         _credentials = credentials;
         _options = options;
-        _observer = options.Observer;
+        _observer = new DiagnosticsObserver(options.LoggerFactory?.CreateLogger(DataphinLog.CategoryName), options.Observer);
         _limiter = new ClientRateLimiter(invoker.Endpoint.Authority, credentials, options, _observer);
     }
 
     internal ClientRateLimiter RateLimiter => _limiter;
+
+    internal Microsoft.Extensions.Logging.ILogger? Logger => _observer.Logger;
 
     public async Task<RpcResult> InvokeAsync(RpcRequest request, long opTenantId, CancellationToken cancellationToken)
     {
@@ -40,10 +44,13 @@ internal sealed class ResilientInvoker
         cancellationToken.ThrowIfCancellationRequested();
 
         var time = _options.TimeProvider;
-        var call = new DataphinCall(operation, opTenantId, request, time.GetTimestamp(), _options.Timeouts.TotalTimeout);
+        var started = time.GetTimestamp();
+        var call = new DataphinCall(operation, opTenantId, request, started, _options.Timeouts.TotalTimeout);
         var pipeline = PipelineFor(operation.Level);
         var context = ResilienceContextPool.Shared.Get(operation.Name, continueOnCapturedContext: false, cancellationToken);
         context.Properties.Set(DataphinCall.Key, call);
+        using var activity = DataphinTelemetry.Source.HasListeners() ? StartCallActivity(operation, opTenantId) : null;
+        RpcOutcome result = default;
         try
         {
             var outcome = await pipeline.ExecuteOutcomeAsync(
@@ -52,14 +59,72 @@ internal sealed class ResilientInvoker
                 (Self: this, Call: call)).ConfigureAwait(false);
             if (outcome.Exception is { } exception)
             {
-                throw Translate(exception, call, cancellationToken);
+                var translated = Translate(exception, call, cancellationToken);
+                result = RpcOutcome.From(translated);
+                throw translated;
             }
 
-            return outcome.Result!;
+            var answer = outcome.Result!;
+            result = new RpcOutcome(answer.Status, answer.Answer.Code, answer.Answer.RequestId, null);
+            return answer;
+        }
+        catch (OperationCanceledException canceled) when (result.Error is null && result.Status == 0)
+        {
+            result = RpcOutcome.From(canceled);
+            throw;
         }
         finally
         {
             ResilienceContextPool.Shared.Return(context);
+            _observer.OnCallCompleted(operation.Name, operation.Level, call.RetryAttempt + 1, result, time.GetElapsedTime(started));
+            if (activity is not null)
+            {
+                EndCallActivity(activity, call, result);
+            }
+        }
+    }
+
+    private static Activity? StartCallActivity(DataphinOperationInfo operation, long opTenantId)
+    {
+        var activity = DataphinTelemetry.Source.StartActivity("Dataphin." + operation.Name, ActivityKind.Client);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("rpc.system", "alibaba_cloud_acs");
+            activity.SetTag("rpc.service", "dataphin-public");
+            activity.SetTag("rpc.method", operation.Name);
+            activity.SetTag("dataphin.level", (int)operation.Level);
+            activity.SetTag("dataphin.tenant_id", opTenantId);
+        }
+
+        return activity;
+    }
+
+    private static void EndCallActivity(Activity activity, DataphinCall call, RpcOutcome result)
+    {
+        if (activity.IsAllDataRequested)
+        {
+            activity.SetTag("dataphin.attempts", call.RetryAttempt + 1);
+            activity.SetTag("dataphin.outcome", result.Name);
+            if (result.Status > 0)
+            {
+                activity.SetTag("http.response.status_code", result.Status);
+            }
+
+            if (result.Code is not null)
+            {
+                activity.SetTag("dataphin.code", result.Code);
+            }
+
+            if (result.RequestId is not null)
+            {
+                activity.SetTag("dataphin.request_id", result.RequestId);
+            }
+        }
+
+        if (result.Error is not null)
+        {
+            activity.SetStatus(ActivityStatusCode.Error, result.Error.GetType().Name);
+            activity.SetTag("error.type", result.Error.GetType().FullName);
         }
     }
 
@@ -100,18 +165,35 @@ internal sealed class ResilientInvoker
     {
         var time = _options.TimeProvider;
         var started = time.GetTimestamp();
+        using var activity = DataphinTelemetry.Source.HasListeners() ? DataphinTelemetry.Source.StartActivity("Dataphin." + call.Operation.Name + " attempt", ActivityKind.Client) : null;
+        if (activity is { IsAllDataRequested: true } && call.RetryAttempt > 0)
+        {
+            activity.SetTag("http.request.resend_count", call.RetryAttempt);
+        }
+
         try
         {
             var credential = call.Credential ?? await _credentials.GetCredentialAsync(context.CancellationToken).ConfigureAwait(false);
             call.Credential = null;
             var result = await _invoker.SendAttemptAsync(call.Request, credential, call.Operation.Level, call.RetryAttempt, call.RetryDelay, context.CancellationToken).ConfigureAwait(false);
-            _observer?.OnAttempt(call.Operation.Name, call.Operation.Level, call.RetryAttempt, result.Status, null, time.GetElapsedTime(started));
+            _observer.OnAttempt(call.Operation.Name, call.Operation.Level, call.RetryAttempt, result.Status, null, time.GetElapsedTime(started));
+            activity?.SetTag("http.response.status_code", result.Status);
             return Outcome.FromResult(result);
         }
         catch (Exception exception)
         {
             var request = exception as DataphinRequestException;
-            _observer?.OnAttempt(call.Operation.Name, call.Operation.Level, call.RetryAttempt, request?.Status ?? 0, request?.ErrorCode, time.GetElapsedTime(started));
+            _observer.OnAttempt(call.Operation.Name, call.Operation.Level, call.RetryAttempt, request?.Status ?? 0, request?.ErrorCode, time.GetElapsedTime(started));
+            if (activity is not null)
+            {
+                if (request is { Status: > 0 })
+                {
+                    activity.SetTag("http.response.status_code", request.Status);
+                }
+
+                activity.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
+            }
+
             return Outcome.FromException<RpcResult>(exception);
         }
     }

@@ -17,4 +17,7 @@ internal interface IResilienceObserver
 
     /// <summary>The client-side rate limiter refused the call: the estimated wait was longer than the budget.</summary>
     void OnClientSideRejection(string operation, ThrottlingLevel level, TimeSpan estimatedWait);
+
+    /// <summary>The calls sent today reached the warning threshold of the edition's daily quota.</summary>
+    void OnDailyQuotaWarning(DataphinDailyQuotaWarning warning);
 }

@@ -3,7 +3,9 @@ using System.Net.Http.Headers;
 using System.Reflection;
 using System.Security.Cryptography;
 using Dataphin.OpenApi.Authentication;
+using Dataphin.OpenApi.Diagnostics;
 using Dataphin.OpenApi.Internal;
+using Microsoft.Extensions.Logging;
 
 namespace Dataphin.OpenApi.Transport;
 
@@ -18,14 +20,22 @@ internal sealed class RpcInvoker
     private static readonly string DefaultUserAgent =
         $"Dataphin.OpenApi/{typeof(RpcInvoker).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0"} ({System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}; {System.Runtime.InteropServices.RuntimeInformation.OSDescription.Split(' ')[0]})";
 
-    private readonly HttpClient _http;
+    private readonly Func<HttpClient> _http;
     private readonly DataphinCredentialProvider _credentials;
     private readonly TimeProvider _time;
     private readonly string _userAgent;
+    private readonly ILogger? _logger;
 
     public RpcInvoker(HttpClient http, Uri endpoint, DataphinCredentialProvider credentials, TimeProvider time, string? userAgentSuffix)
+        : this(() => http, endpoint, credentials, time, userAgentSuffix, logger: null)
+    {
+    }
+
+    /// <summary>Creates the invoker over an HTTP client source asked once per attempt (for example <c>IHttpClientFactory</c>, so handlers rotate).</summary>
+    public RpcInvoker(Func<HttpClient> http, Uri endpoint, DataphinCredentialProvider credentials, TimeProvider time, string? userAgentSuffix, ILogger? logger)
     {
         _http = http;
+        _logger = logger;
         Endpoint = endpoint;
         _credentials = credentials;
         _time = time;
@@ -76,7 +86,14 @@ internal sealed class RpcInvoker
     {
         string? signature = null;
         using var message = CreateSignedMessage(request, credential, retryAttempt, retryDelay, out signature);
-        using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (_logger is not null && _logger.IsEnabled(LogLevel.Trace))
+        {
+#pragma warning disable CA1873 // Guarded by IsEnabled(Trace) just above; the analyzer does not see through the generated method.
+            DataphinLog.SendingRequest(_logger, request.Action, retryAttempt + 1, LogRedaction.Query(request.Query), request.Body.Length, LogRedaction.Headers(message));
+#pragma warning restore CA1873
+        }
+
+        using var response = await _http().SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
 #if NET5_0_OR_GREATER
         var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
 #else
