@@ -47,6 +47,11 @@ internal static class ResilienceOptionsValidator
 
         Timeout(timeouts.AttemptTimeout, "Timeouts.AttemptTimeout");
         Timeout(timeouts.TotalTimeout, "Timeouts.TotalTimeout");
+        if (timeouts.AttemptTimeout != System.Threading.Timeout.InfiniteTimeSpan && timeouts.TotalTimeout != System.Threading.Timeout.InfiniteTimeSpan
+            && timeouts.TotalTimeout < timeouts.AttemptTimeout)
+        {
+            Fail($"DataphinClientOptions.Timeouts.TotalTimeout ({timeouts.TotalTimeout}) must be at least DataphinClientOptions.Timeouts.AttemptTimeout ({timeouts.AttemptTimeout}), or no attempt could use its full time.");
+        }
 
         if (breaker.Enabled)
         {

@@ -61,6 +61,11 @@ internal sealed class ResilientInvoker
             {
                 var translated = Translate(exception, call, cancellationToken);
                 result = RpcOutcome.From(translated);
+                if (ReferenceEquals(translated, exception))
+                {
+                    ExceptionDispatchInfo.Capture(exception).Throw();
+                }
+
                 throw translated;
             }
 
@@ -212,7 +217,6 @@ internal sealed class ResilientInvoker
                 return new DataphinCircuitOpenException(call.Operation.Name, call.Operation.Level, broken.RetryAfter, broken);
         }
 
-        ExceptionDispatchInfo.Capture(exception).Throw();
         return exception;
     }
 }

@@ -111,7 +111,11 @@ public class RetryTests
     public async Task Retry_after_beyond_the_remaining_total_timeout_ends_the_call_with_the_last_error_without_waiting()
     {
         var handler = ScriptedHandler.Sequence(_clock, () => ScriptedHandler.Throttled(retryAfterMs: 20_000));
-        using var client = ThrottlingClients.Create(_clock, handler, _accessKeyId, o => o.Timeouts.TotalTimeout = TimeSpan.FromSeconds(10));
+        using var client = ThrottlingClients.Create(_clock, handler, _accessKeyId, o =>
+        {
+            o.Timeouts.AttemptTimeout = TimeSpan.FromSeconds(5);
+            o.Timeouts.TotalTimeout = TimeSpan.FromSeconds(10);
+        });
         var start = _clock.GetUtcNow();
 
         var error = await Assert.ThrowsAsync<DataphinThrottledException>(() => _clock.DriveAsync(client.SendAsync(ThrottlingClients.Request("CreateDirectory"))));

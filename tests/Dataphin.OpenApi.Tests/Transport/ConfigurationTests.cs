@@ -2,6 +2,7 @@ using Dataphin.OpenApi.Tests.Support;
 
 namespace Dataphin.OpenApi.Tests.Transport;
 
+[Collection(ProcessEnvironment.Name)]
 public sealed class ConfigurationTests
 {
     private static readonly DataphinCredential Credential = new(TestClients.AccessKeyId, TestClients.AccessKeySecret);
