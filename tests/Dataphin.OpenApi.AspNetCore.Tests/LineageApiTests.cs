@@ -1,0 +1,106 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Dataphin.OpenApi.Samples.AspNetCore;
+using Dataphin.OpenApi.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dataphin.OpenApi.AspNetCore.Tests;
+
+/// <summary>The ASP.NET Core sample, started on a loopback port, registering lineage in the emulator through its DI client.</summary>
+#pragma warning disable CA1001 // Disposed in DisposeAsync (IAsyncLifetime).
+public sealed class LineageApiTests : IAsyncLifetime
+#pragma warning restore CA1001
+{
+    private DataphinEmulator _emulator = null!;
+    private WebApplication _app = null!;
+    private HttpClient _http = null!;
+
+    public async Task InitializeAsync()
+    {
+        _emulator = await DataphinEmulator.StartAsync();
+        _app = LineageApi.Build([], builder =>
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Dataphin:RegionId"] = null,
+                ["Dataphin:Endpoint"] = _emulator.Endpoint.ToString(),
+                ["Dataphin:AccessKeyId"] = _emulator.AccessKeyId,
+                ["Dataphin:AccessKeySecret"] = _emulator.AccessKeySecret,
+                ["Lineage:TenantId"] = _emulator.DefaultTenantId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            });
+        });
+        await _app.StartAsync();
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        _http = new HttpClient { BaseAddress = new Uri(address) };
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        await _emulator.DisposeAsync();
+    }
+
+    private static object Job(int columns = 2, string? targetGuid = "odps.300001234.dw_project.dwd_trade_order_di") => new
+    {
+        source = new { catalog = "dataphin", schema = "ods_project", name = "ods_trade_order", env = "PROD" },
+        target = targetGuid is null ? null : new { guid = targetGuid },
+        columns = Enumerable.Range(0, columns).Select(i => new { source = $"col_{i}", target = $"col_{i}", direct = i % 2 == 0 }).ToArray(),
+    };
+
+    [Fact]
+    public async Task A_job_run_registers_its_table_and_column_lineage_in_dataphin()
+    {
+        using var response = await _http.PostAsJsonAsync("/jobs/nightly_orders/lineage", Job(columns: 3));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var edge = Assert.Single(_emulator.GetLineage(_emulator.DefaultTenantId));
+        Assert.Equal("ods_trade_order", edge.Source.Name);
+        Assert.Equal("odps.300001234.dw_project.dwd_trade_order_di", edge.Target.Guid);
+        Assert.Equal(3, edge.FieldLineages.Count);
+        Assert.Contains("nightly_orders", edge.RelationPropertiesJson, StringComparison.Ordinal);
+        Assert.Equal([true, false, true], edge.FieldLineages.Select(f => f.IsDirect));
+    }
+
+    [Fact]
+    public async Task A_job_with_more_than_100_columns_is_sent_as_several_calls()
+    {
+        using var response = await _http.PostAsJsonAsync("/jobs/wide_table/lineage", Job(columns: 230));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(3, body.GetProperty("requestIds").GetArrayLength());
+        Assert.Equal(230, Assert.Single(_emulator.GetLineage(_emulator.DefaultTenantId)).FieldLineages.Count);
+    }
+
+    [Fact]
+    public async Task A_bad_job_gets_a_400_naming_the_field_and_nothing_reaches_dataphin()
+    {
+        using var response = await _http.PostAsJsonAsync("/jobs/broken/lineage", Job(targetGuid: null));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.GetProperty("errors").TryGetProperty("Target", out _));
+        Assert.Empty(_emulator.Requests);
+    }
+
+    [Fact]
+    public async Task Deleting_a_jobs_lineage_removes_it()
+    {
+        using var added = await _http.PostAsJsonAsync("/jobs/nightly_orders/lineage", Job(columns: 2));
+        using var request = new HttpRequestMessage(HttpMethod.Delete, "/jobs/nightly_orders/lineage") { Content = JsonContent.Create(Job(columns: 2)) };
+
+        using var deleted = await _http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+        Assert.Empty(_emulator.GetLineage(_emulator.DefaultTenantId));
+    }
+}
