@@ -1,4 +1,58 @@
+using System.Globalization;
 using BenchmarkDotNet.Running;
+using Dataphin.OpenApi.Benchmarks;
+using Dataphin.OpenApi.Testing;
 
-// dotnet run -c Release --project benchmarks/Dataphin.OpenApi.Benchmarks -- --filter '*'
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// Everything, the one command README gives:
+//   dotnet run -c Release --project benchmarks/Dataphin.OpenApi.Benchmarks
+// BenchmarkDotNet suites only (items 1-3), or some of them:
+//   dotnet run -c Release --project benchmarks/Dataphin.OpenApi.Benchmarks -- --filter '*EndToEnd*'
+// The scenarios only (item 4 quota, item 5 scale):
+//   dotnet run -c Release --project benchmarks/Dataphin.OpenApi.Benchmarks -- scenarios [quota] [scale]
+if (args is [ScaleScenario.ChildCommand, var manifest, var endpoint])
+{
+    return await ScaleScenario.ChildAsync(manifest, new Uri(endpoint));
+}
+
+var runAll = args.Length == 0 || args is ["all"];
+var scenarios = runAll ? ["quota", "scale"] : args is ["scenarios", .. var named] ? (named.Length == 0 ? ["quota", "scale"] : named) : [];
+if (runAll || scenarios.Length == 0)
+{
+    // One emulator with quotas off for the end-to-end benchmark, outside the processes BenchmarkDotNet measures.
+    await using var emulator = await DataphinEmulator.StartAsync(BenchmarkEmulator.Options(EmulatorQuotas.Disabled));
+    Environment.SetEnvironmentVariable(BenchmarkEmulator.QuotasOffVariable, emulator.Endpoint.ToString());
+    BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(runAll ? ["--filter", "*"] : args);
+}
+
+if (scenarios.Length > 0)
+{
+    var report = new List<string> { $"# Scenarios ({DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version})", string.Empty };
+    if (scenarios.Contains("quota"))
+    {
+        var results = await QuotaScenario.RunAllAsync(Console.Out);
+        report.Add($"## Item 4: {QuotaScenario.Registrations:N0} registrations against the emulator's Level 2 quota of {QuotaScenario.Level2Quota} QPS");
+        report.Add(string.Empty);
+        report.Add(QuotaResult.MarkdownHeader);
+        report.AddRange(results.Select(r => r.ToMarkdownRow()));
+        report.Add(string.Empty);
+    }
+
+    if (scenarios.Contains("scale"))
+    {
+        var results = await ScaleScenario.RunAllAsync([1_000, 10_000, 100_000], Console.Out);
+        report.Add($"## Item 5: bulk run from a JSON Lines manifest, emulator quotas off, MaxConcurrency {ScaleScenario.Concurrency}");
+        report.Add(string.Empty);
+        report.Add(ScaleResult.MarkdownHeader);
+        report.AddRange(results.Select(r => r.ToMarkdownRow(results[0])));
+        report.Add(string.Empty);
+    }
+
+    var path = Path.Combine("BenchmarkDotNet.Artifacts", "results", "scenarios-report.md");
+    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+    await File.WriteAllLinesAsync(path, report);
+    Console.WriteLine();
+    Console.WriteLine(string.Join(Environment.NewLine, report));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Written to {Path.GetFullPath(path)}"));
+}
+
+return 0;
