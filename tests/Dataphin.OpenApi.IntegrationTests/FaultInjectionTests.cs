@@ -88,7 +88,11 @@ public sealed class FaultInjectionTests
         using var client = Lineages.Client(emulator, configure: Lineages.SingleAttempt);
 
         var call = client.AddRegisterLineageAsync(emulator.DefaultTenantId, Lineages.Add(("a", "b")));
-        Assert.True(await clock.TimerCreated.WaitAsync(TimeSpan.FromSeconds(10)), "the emulator did not start the injected delay");
+
+        // Wait for the emulator to start the injected delay, with no real-clock deadline: if the call ends first (it
+        // should not), the assertion below reports it instead of a timeout on a slow machine.
+        var delayStarted = clock.TimerCreated.WaitAsync();
+        Assert.Same(delayStarted, await Task.WhenAny(delayStarted, call));
         Assert.False(call.IsCompleted);
         Assert.Empty(emulator.GetLineage(emulator.DefaultTenantId));
         clock.Advance(TimeSpan.FromSeconds(30));

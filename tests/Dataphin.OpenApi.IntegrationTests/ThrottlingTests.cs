@@ -3,6 +3,10 @@ using Dataphin.OpenApi.Testing;
 
 namespace Dataphin.OpenApi.IntegrationTests;
 
+/// <summary>
+/// The emulator's quotas on a fake clock that only the test moves. Clients that would retry a throttled call make a
+/// single attempt here: a retry would wait on the real clock for an emulator clock that does not move.
+/// </summary>
 public sealed class ThrottlingTests
 {
     [Fact]
@@ -12,7 +16,7 @@ public sealed class ThrottlingTests
         var quotas = EmulatorQuotas.ForEdition(EmulatorEdition.Basic);
         quotas.Level2Qps = 1;
         await using var emulator = await DataphinEmulator.StartAsync(new DataphinEmulatorOptions { TimeProvider = clock, Quotas = quotas });
-        using var client = Lineages.Client(emulator);
+        using var client = Lineages.Client(emulator, configure: Lineages.SingleAttempt);
 
         await client.AddRegisterLineageAsync(emulator.DefaultTenantId, Lineages.Add(("a", "b")));
         clock.Advance(TimeSpan.FromMilliseconds(750));
@@ -37,7 +41,7 @@ public sealed class ThrottlingTests
         basic.Level2Qps = 1;
         basic.Level3Qps = 1;
         await using var emulator = await DataphinEmulator.StartAsync(new DataphinEmulatorOptions { TimeProvider = clock, Quotas = basic });
-        using var client = Lineages.Client(emulator);
+        using var client = Lineages.Client(emulator, configure: Lineages.SingleAttempt);
 
         await client.AddRegisterLineageAsync(emulator.DefaultTenantId, Lineages.Add(("a", "b")));
         await client.SendAsync(new DataphinOperationRequest("GetTableLineages", emulator.DefaultTenantId).AddQuery("TableGuid", Lineages.DwdGuid));

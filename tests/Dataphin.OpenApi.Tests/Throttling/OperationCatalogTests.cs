@@ -25,6 +25,8 @@ public class OperationCatalogTests
         if (shared is null)
         {
             // The shared reference lives beside the clone in CI and on developer machines; a lone clone has only eng/.
+            // On CI (.ci/run sets CI) it must be there, or the catalog would go unchecked against the reference.
+            Assert.True(string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")), "CI must have shared/reference/operations.json beside the repository.");
             return;
         }
 
