@@ -7,7 +7,7 @@ namespace Dataphin.OpenApi.Benchmarks;
 /// mapping) against the hand-written minimum, both over the same canned in-memory handler (no network).
 /// </summary>
 [MemoryDiagnoser]
-[ShortRunJob]
+[Config(typeof(SteadyConfig))]
 public class ClientOverheadBenchmarks
 {
     private static readonly Uri Endpoint = new("https://dataphin-public.cn-hangzhou.aliyuncs.com");

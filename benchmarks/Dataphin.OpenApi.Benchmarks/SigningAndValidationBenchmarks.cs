@@ -5,7 +5,7 @@ namespace Dataphin.OpenApi.Benchmarks;
 
 /// <summary>Item 2: signing alone and validation alone, so regressions in either have a place to show.</summary>
 [MemoryDiagnoser]
-[ShortRunJob]
+[Config(typeof(SteadyConfig))]
 public class SigningAndValidationBenchmarks
 {
     private AddRegisterLineageCommand _command = null!;
