@@ -11,6 +11,9 @@ internal sealed class BulkRunReport
 
     public int FailuresWritten { get; set; }
 
+    /// <summary>Items left to do that the failures file cannot hold because they could not be read (no command); they are fixed in the source manifest.</summary>
+    public int FailuresUnreadable { get; set; }
+
     public List<string> FailureWriteErrors { get; } = new();
 
     public LineageManifestException? InputError { get; set; }

@@ -64,6 +64,10 @@ internal static class BulkRunner
                     {
                         report.FailuresWritten++;
                     }
+                    else
+                    {
+                        report.FailuresUnreadable++;
+                    }
                 }
                 catch (ArgumentException error)
                 {

@@ -41,13 +41,17 @@ internal sealed class ConnectionOptions
         HelpName = "id",
     };
 
-    public void AddTo(Command command)
+    /// <summary>Adds the options to a command; <paramref name="bulk"/> adds those only a bulk run uses (--concurrency, --op-user-id).</summary>
+    public void AddTo(Command command, bool bulk = true)
     {
         command.Options.Add(Tenant);
         command.Options.Add(Endpoint);
         command.Options.Add(Region);
-        command.Options.Add(Concurrency);
-        command.Options.Add(OpUserId);
+        if (bulk)
+        {
+            command.Options.Add(Concurrency);
+            command.Options.Add(OpUserId);
+        }
     }
 
     /// <summary>The tenant from --tenant or the environment; in a dry run without one, a placeholder used only for validation.</summary>

@@ -68,6 +68,10 @@ internal static class ReportWriter
         if (report.FailuresFile is not null)
         {
             output.WriteLine($"{report.FailuresWritten} item(s) left to do were written to {report.FailuresFile}; fix them if needed and run it again with --file.");
+            if (report.FailuresUnreadable > 0)
+            {
+                output.WriteLine($"{report.FailuresUnreadable} item(s) could not be read and are not in it: fix them in the manifest at the lines listed above.");
+            }
         }
         else if (report.ExitCode != ExitCodes.Success && !options.DryRun)
         {
@@ -124,6 +128,7 @@ internal static class ReportWriter
             {
                 json.WriteString("failuresFile", report.FailuresFile);
                 json.WriteNumber("failuresWritten", report.FailuresWritten);
+                json.WriteNumber("failuresUnreadable", report.FailuresUnreadable);
             }
 
             json.WriteStartArray("failureWriteErrors");

@@ -17,7 +17,7 @@ internal static class ShowCommand
         command.Options.Add(table);
         command.Options.Add(direction);
         command.Options.Add(json);
-        connection.AddTo(command);
+        connection.AddTo(command, bulk: false);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var tenant = connection.ResolveTenant(parse, environment, dryRun: false);

@@ -103,4 +103,49 @@ public sealed class LineageApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
         Assert.Empty(_emulator.GetLineage(_emulator.DefaultTenantId));
     }
+
+    /// <summary>
+    /// As a user runs it: the environment variables README names on top of appsettings.json. In this class, not
+    /// another, because environment variables are process-wide and test classes run in parallel.
+    /// </summary>
+    [Fact]
+    public async Task The_sample_runs_from_appsettings_json_and_the_documented_environment_variables()
+    {
+        var variables = new Dictionary<string, string?>
+        {
+            ["Dataphin__Endpoint"] = _emulator.Endpoint.ToString(),
+            ["ALIBABA_CLOUD_ACCESS_KEY_ID"] = _emulator.AccessKeyId,
+            ["ALIBABA_CLOUD_ACCESS_KEY_SECRET"] = _emulator.AccessKeySecret,
+            ["Lineage__TenantId"] = _emulator.DefaultTenantId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        var saved = variables.Keys.ToDictionary(k => k, Environment.GetEnvironmentVariable);
+        try
+        {
+            foreach (var (name, value) in variables)
+            {
+                Environment.SetEnvironmentVariable(name, value);
+            }
+
+            await using var app = LineageApi.Build([], builder => builder.WebHost.UseUrls("http://127.0.0.1:0"));
+            await app.StartAsync();
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            using var http = new HttpClient { BaseAddress = new Uri(address) };
+
+            using var response = await http.PostAsJsonAsync("/jobs/env_configured/lineage", Job(columns: 1));
+            await app.StopAsync();
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var edge = Assert.Single(_emulator.GetLineage(_emulator.DefaultTenantId));
+            Assert.Contains("env_configured", edge.RelationPropertiesJson, StringComparison.Ordinal);
+            var sent = Assert.Single(_emulator.Requests, r => r.Action == "AddRegisterLineage");
+            Assert.Contains("etl-lineage-api/1.0", sent.Headers["user-agent"], StringComparison.Ordinal); // from appsettings.json
+        }
+        finally
+        {
+            foreach (var (name, value) in saved)
+            {
+                Environment.SetEnvironmentVariable(name, value);
+            }
+        }
+    }
 }

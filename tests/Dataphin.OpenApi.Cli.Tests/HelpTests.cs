@@ -44,4 +44,17 @@ public class HelpTests
         Assert.Contains(option, run.Stdout);
         Assert.Contains("Usage:", run.Stdout);
     }
+
+    [Fact]
+    public async Task Show_offers_only_the_options_it_uses()
+    {
+        var help = await CliRun.RunAsync(null, "lineage", "show", "--help");
+        var misuse = await CliRun.RunAsync(null, "lineage", "show", "--table", "odps.1.a.b", "--concurrency", "4");
+
+        Assert.Contains("--endpoint", help.Stdout);
+        Assert.DoesNotContain("--concurrency", help.Stdout);
+        Assert.DoesNotContain("--op-user-id", help.Stdout);
+        Assert.Equal(2, misuse.ExitCode);
+        Assert.Contains("--concurrency", misuse.Stderr);
+    }
 }

@@ -90,6 +90,30 @@ public class LineageCommandTests
     }
 
     [Fact]
+    public async Task Items_too_broken_for_the_failures_file_are_counted_and_pointed_to()
+    {
+        var failures = Path.Combine(Path.GetTempPath(), $"dataphin-cli-{Guid.NewGuid():N}.jsonl");
+        try
+        {
+            var run = await CliRun.RunAsync(new FakeDataphinHandler(), "lineage", "add", "--file", CliRun.Sample("manifests/lineage-with-errors.jsonl"), "--failures-out", failures);
+            var json = await CliRun.RunAsync(new FakeDataphinHandler(), "lineage", "add", "--file", CliRun.Sample("manifests/lineage-with-errors.jsonl"), "--failures-out", failures, "--json");
+
+            Assert.Equal(1, run.ExitCode);
+            Assert.Contains($"1 item(s) left to do were written to {failures}", run.Stdout);
+            Assert.Contains("2 item(s) could not be read and are not in it: fix them in the manifest at the lines listed above.", run.Stdout);
+            var written = Assert.Single(File.ReadAllLines(failures));
+            Assert.Contains("\"Id\":\"no-guid\"", written);
+            using var document = JsonDocument.Parse(json.Stdout);
+            Assert.Equal(1, document.RootElement.GetProperty("failuresWritten").GetInt32());
+            Assert.Equal(2, document.RootElement.GetProperty("failuresUnreadable").GetInt32());
+        }
+        finally
+        {
+            File.Delete(failures);
+        }
+    }
+
+    [Fact]
     public async Task Json_output_is_one_machine_readable_summary()
     {
         var handler = new FakeDataphinHandler(command => command.Contains("ads_gmv_daily"));
