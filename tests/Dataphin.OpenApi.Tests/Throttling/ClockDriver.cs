@@ -9,6 +9,7 @@ internal static class ClockDriver
     /// </summary>
     public static async Task<T> DriveAsync<T>(this ManualTimeProvider clock, Task<T> task, TimeSpan? limit = null)
     {
+        ManualTimeProvider.Untrack();
         var end = clock.GetUtcNow() + (limit ?? TimeSpan.FromHours(1));
         while (true)
         {
@@ -38,7 +39,10 @@ internal static class ClockDriver
 
     /// <summary>
     /// Lets continuations that were queued rather than run inline finish before the clock moves again: waits (by
-    /// yielding, not sleeping) until the timers have stopped changing and the thread pool has no queued work.
+    /// yielding, not sleeping) until the timers have stopped changing, the thread pool has no queued work, and no
+    /// thread is running code of the call under test. Without the last check a retry that Polly resumed on the thread
+    /// pool could be half-way through an attempt (its timeout armed, its answer not yet read) with nothing queued, and
+    /// moving the clock then would fire that attempt's timeout.
     /// </summary>
     private static async Task Settle(ManualTimeProvider clock, Task task)
     {
@@ -49,7 +53,7 @@ internal static class ClockDriver
             await Task.Yield();
             Thread.Yield();
             var now = clock.Version;
-            quiet = now == version && ThreadPool.PendingWorkItemCount == 0 ? quiet + 1 : 0;
+            quiet = now == version && ThreadPool.PendingWorkItemCount == 0 && clock.Running == 0 ? quiet + 1 : 0;
             version = now;
         }
     }

@@ -6,7 +6,20 @@ namespace Dataphin.OpenApi.Tests.Throttling;
 /// </summary>
 internal sealed class ManualTimeProvider : TimeProvider
 {
+    /// <summary>
+    /// Marks the asynchronous flows of the code under test. The client reads the clock (<see cref="GetTimestamp"/>)
+    /// first thing in every call, which tags that call's flow with its clock; the change handler then counts the
+    /// threads that are running in a tagged flow, whichever thread the flow continues on (Polly resumes after a delay
+    /// on the thread pool). The driver's own flow is kept untagged.
+    /// </summary>
+    private static readonly AsyncLocal<ManualTimeProvider?> Flow = new(static change =>
+    {
+        change.PreviousValue?.AddRunning(-1);
+        change.CurrentValue?.AddRunning(1);
+    });
+
     private readonly object _gate = new();
+    private int _running;
     private readonly List<ManualTimer> _timers = [];
     private DateTimeOffset _now;
     private long _sequence;
@@ -17,6 +30,18 @@ internal sealed class ManualTimeProvider : TimeProvider
     public ManualTimeProvider(DateTimeOffset? start = null) => _now = start ?? new DateTimeOffset(2026, 5, 22, 6, 0, 0, TimeSpan.Zero);
 
     public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+    /// <summary>How many threads are running code of a call that read this clock (see <see cref="Flow"/>).</summary>
+    public int Running => Volatile.Read(ref _running);
+
+    /// <summary>Takes the calling flow out of the count (a driver calls this in its own asynchronous method).</summary>
+    public static void Untrack()
+    {
+        if (Flow.Value is not null)
+        {
+            Flow.Value = null;
+        }
+    }
 
     /// <summary>The earliest due time among the armed timers, if any.</summary>
     public DateTimeOffset? NextDue
@@ -38,7 +63,17 @@ internal sealed class ManualTimeProvider : TimeProvider
         }
     }
 
-    public override long GetTimestamp() => GetUtcNow().UtcTicks;
+    public override long GetTimestamp()
+    {
+        if (Flow.Value != this)
+        {
+            Flow.Value = this;
+        }
+
+        return GetUtcNow().UtcTicks;
+    }
+
+    private void AddRunning(int delta) => Interlocked.Add(ref _running, delta);
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
@@ -86,7 +121,9 @@ internal sealed class ManualTimeProvider : TimeProvider
                 next.Due = next.Period is { } period && period > TimeSpan.Zero ? _now + period : null;
             }
 
+            // A callback may read the clock (a bucket refilling), which would tag the flow of whoever moves the clock.
             next.Fire();
+            Untrack();
         }
     }
 
