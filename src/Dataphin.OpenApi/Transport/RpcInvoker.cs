@@ -16,6 +16,15 @@ namespace Dataphin.OpenApi.Transport;
 internal sealed class RpcInvoker
 {
     private const string FormContentType = "application/x-www-form-urlencoded";
+    private const int NonceLength = 16;
+
+#if NET9_0_OR_GREATER
+    [ThreadStatic]
+    private static byte[]? t_nonceBytes;
+
+    [ThreadStatic]
+    private static int t_nonceOffset;
+#endif
 
     private static readonly string DefaultUserAgent =
         $"Dataphin.OpenApi/{typeof(RpcInvoker).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0"} ({System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}; {System.Runtime.InteropServices.RuntimeInformation.OSDescription.Split(' ')[0]})";
@@ -47,18 +56,34 @@ internal sealed class RpcInvoker
     /// <summary>Makes the <c>x-acs-signature-nonce</c> of each attempt; replaced only by known-answer tests.</summary>
     internal Func<string> NonceFactory { get; set; } = NewNonce;
 
+    /// <summary>A new <c>x-acs-signature-nonce</c>: 16 bytes from the cryptographic random number generator, as lower-case hex.</summary>
     public static string NewNonce()
     {
-        var bytes = new byte[16];
-#if NET6_0_OR_GREATER
+#if NET9_0_OR_GREATER
+        // Random bytes are fetched 1 KiB at a time per thread: one system call for 64 nonces instead of one each.
+        // Nonces are sent in the clear, so holding the next ones in memory reveals nothing.
+        var bytes = t_nonceBytes ??= new byte[NonceLength * 64];
+        if (t_nonceOffset == 0)
+        {
+            RandomNumberGenerator.Fill(bytes);
+        }
+
+        var nonce = Convert.ToHexStringLower(bytes, t_nonceOffset, NonceLength);
+        t_nonceOffset = (t_nonceOffset + NonceLength) % bytes.Length;
+        return nonce;
+#elif NET6_0_OR_GREATER
+        var bytes = new byte[NonceLength];
         RandomNumberGenerator.Fill(bytes);
+        return HexEncoding.ToLowerHex(bytes);
 #else
+        var bytes = new byte[NonceLength];
         using (var rng = RandomNumberGenerator.Create())
         {
             rng.GetBytes(bytes);
         }
-#endif
+
         return HexEncoding.ToLowerHex(bytes);
+#endif
     }
 
     public static string FormatDate(DateTimeOffset now) => now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
