@@ -80,6 +80,11 @@ internal static class CsvManifestReader
             group = new Group(row, operation, record.FirstLine, record.LastLine);
         }
 
+        if (header is null)
+        {
+            throw new LineageManifestException($"The CSV manifest has no header: the first line must name the columns, at least {SourceTable},{SourceField},{TargetTable},{TargetField}.", lineNumber: null);
+        }
+
         if (group is not null)
         {
             yield return group.ToItem();

@@ -70,10 +70,27 @@ internal static class ManifestItemParser
     public static LineageItem Malformed(string id, int? lineNumber, string path, string message)
         => LineageItem.Unreadable(id, lineNumber, new[] { new DataphinValidationError(path, DataphinValidationRules.Malformed, message) });
 
+    /// <summary>
+    /// The reader's message without the positions it appends (" Path: ...", " LineNumber: ... | BytePositionInLine: ...",
+    /// which the caller reports in its own terms), and an unknown property said plainly.
+    /// </summary>
     private static string FirstSentence(string message)
     {
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return cut > 0 ? message.Substring(0, cut) : message;
+        foreach (var marker in new[] { " Path:", " LineNumber:" })
+        {
+            var cut = message.IndexOf(marker, StringComparison.Ordinal);
+            if (cut > 0)
+            {
+                message = message.Substring(0, cut);
+            }
+        }
+
+        const string Unknown = "The JSON property '";
+        const string Unmapped = "' could not be mapped to any .NET member";
+        var end = message.IndexOf(Unmapped, StringComparison.Ordinal);
+        return message.StartsWith(Unknown, StringComparison.Ordinal) && end > Unknown.Length
+            ? "'" + message.Substring(Unknown.Length, end - Unknown.Length) + "' is not a known property"
+            : message.TrimEnd();
     }
 
     private static JsonSerializerOptions CreateStrictOptions()

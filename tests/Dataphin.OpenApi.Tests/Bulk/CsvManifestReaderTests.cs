@@ -85,6 +85,16 @@ public class CsvManifestReaderTests
         Assert.Contains(expected, error.Message);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("\n\n")]
+    public async Task An_empty_csv_is_rejected_for_its_missing_header_rather_than_read_as_nothing_to_do(string csv)
+    {
+        var error = await Assert.ThrowsAsync<LineageManifestException>(() => ReadAllAsync(csv, LineageManifestFormat.Csv));
+        Assert.Contains("has no header", error.Message);
+        Assert.Contains("source_table,source_field,target_table,target_field", error.Message);
+    }
+
     [Fact]
     public async Task Values_are_kept_exactly_so_that_validation_reports_stray_white_space()
     {

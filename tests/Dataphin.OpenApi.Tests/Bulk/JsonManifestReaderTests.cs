@@ -35,11 +35,15 @@ public class JsonManifestReaderTests
         var error = Assert.Single(typo.ReadErrors);
         Assert.Equal(DataphinValidationRules.Malformed, error.Rule);
         Assert.Contains("Line 2", error.Message);
-        Assert.Contains("Sorce", error.Message);
+        Assert.Contains("'Sorce' is not a known property (at $.Sorce;", error.Message);
+        Assert.DoesNotContain(".NET", error.Message);
         Assert.NotNull(items[2].Command);
         Assert.Contains(LineageCommandValidator.Validate(1, items[2].Command!), e => e.Path == "Source.Guid");
         Assert.Equal("line 4", items[3].Id);
-        Assert.Contains("Line 4 is not valid JSON", Assert.Single(items[3].ReadErrors).Message);
+        var broken = Assert.Single(items[3].ReadErrors).Message;
+        Assert.Contains("Line 4 is not valid JSON", broken);
+        Assert.DoesNotContain("LineNumber", broken);
+        Assert.DoesNotContain("BytePositionInLine", broken);
     }
 
     [Fact]
