@@ -34,7 +34,7 @@ internal static class ReportWriter
         var s = report.Summary;
         var text = new StringBuilder();
         text.Append(options.DryRun ? "Dry run of " : string.Empty).Append(operation).Append(": ")
-            .Append(s.Total.ToString(CultureInfo.InvariantCulture)).Append(" items: ");
+            .Append(Count(s.Total, "item")).Append(": ");
         if (options.DryRun)
         {
             text.Append(s.Validated.ToString(CultureInfo.InvariantCulture)).Append(" valid, ");
@@ -49,7 +49,7 @@ internal static class ReportWriter
             .Append(s.Cancelled.ToString(CultureInfo.InvariantCulture)).Append(" cancelled");
         if (!options.DryRun)
         {
-            text.Append("; ").Append(s.CallsSent.ToString(CultureInfo.InvariantCulture)).Append(" calls (")
+            text.Append("; ").Append(Count(s.CallsSent, "call")).Append(" (")
                 .Append(s.CallsFailed.ToString(CultureInfo.InvariantCulture)).Append(" failed)");
         }
 
@@ -265,7 +265,7 @@ internal static class ReportWriter
             var failedParts = problem.Parts.Count(p => p.Status == BulkPartStatus.Failed);
             if (problem.Parts.Count > 1)
             {
-                text.Append(CultureInfo.InvariantCulture, $" ({failedParts} of {problem.Parts.Count} calls failed)");
+                text.Append(CultureInfo.InvariantCulture, $" ({failedParts} of {Count(problem.Parts.Count, "call")} failed)");
             }
         }
         else if (problem.ValidationErrors.Count > 0)
@@ -279,4 +279,7 @@ internal static class ReportWriter
 
         return text.ToString();
     }
+
+    private static string Count(long count, string noun)
+        => count.ToString(CultureInfo.InvariantCulture) + " " + (count == 1 ? noun : noun + "s");
 }

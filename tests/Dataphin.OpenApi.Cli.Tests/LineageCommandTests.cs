@@ -145,7 +145,7 @@ public class LineageCommandTests
 
             Assert.Equal(1, run.ExitCode);
             Assert.Contains("The input broke off: The JSON manifest is not well-formed at line 3", run.Stdout);
-            Assert.Contains("1 items: 1 succeeded", run.Stdout);
+            Assert.Contains("1 item: 1 succeeded", run.Stdout);
         }
         finally
         {
