@@ -48,6 +48,8 @@ internal static class EmulatorCommand
                 await stdout.WriteLineAsync($"  tenant:          {emulator.DefaultTenantId}").ConfigureAwait(false);
                 await stdout.WriteLineAsync($"  AccessKey id:    {emulator.AccessKeyId} (the emulator's fixed test key; its secret is {DataphinEmulatorOptions.DefaultAccessKeySecret})").ConfigureAwait(false);
                 await stdout.WriteLineAsync($"  try:             ALIBABA_CLOUD_ACCESS_KEY_ID={emulator.AccessKeyId} ALIBABA_CLOUD_ACCESS_KEY_SECRET=... dataphin lineage add --file lineage.csv --endpoint {emulator.Endpoint} --tenant {emulator.DefaultTenantId}").ConfigureAwait(false);
+                await stdout.WriteLineAsync($"  then:            dataphin lineage show --table dataphin.dw_project.dwd_trade_order_di --endpoint {emulator.Endpoint} --tenant {emulator.DefaultTenantId}").ConfigureAwait(false);
+                await stdout.WriteLineAsync("                   (the emulator names a table given by its properties catalog.schema.name; one given by GUID, by its GUID)").ConfigureAwait(false);
                 await stdout.WriteLineAsync(ReadyLine).ConfigureAwait(false);
                 await stdout.FlushAsync(CancellationToken.None).ConfigureAwait(false);
                 try
