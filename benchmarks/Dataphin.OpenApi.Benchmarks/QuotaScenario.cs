@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Dataphin.OpenApi.Bulk;
 using Dataphin.OpenApi.Testing;
 
 namespace Dataphin.OpenApi.Benchmarks;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
+using Dataphin.OpenApi.Bulk;
 using Dataphin.OpenApi.Testing;
 
 namespace Dataphin.OpenApi.Benchmarks;

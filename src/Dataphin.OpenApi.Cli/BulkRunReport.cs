@@ -1,3 +1,4 @@
+using Dataphin.OpenApi.Bulk;
 namespace Dataphin.OpenApi.Cli;
 
 /// <summary>What a bulk command did: the totals, the items that did not succeed, and anything that broke the run off.</summary>

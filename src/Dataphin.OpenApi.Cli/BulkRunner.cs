@@ -1,3 +1,4 @@
+using Dataphin.OpenApi.Bulk;
 using Spectre.Console;
 
 namespace Dataphin.OpenApi.Cli;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Dataphin.OpenApi.Bulk;
 using Dataphin.OpenApi.OpenLineage;
 
 namespace Dataphin.OpenApi.Cli;

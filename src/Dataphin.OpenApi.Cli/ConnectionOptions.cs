@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Dataphin.OpenApi.Bulk;
 
 namespace Dataphin.OpenApi.Cli;
 

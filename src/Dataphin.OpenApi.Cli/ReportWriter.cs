@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Dataphin.OpenApi.Bulk;
 using Dataphin.OpenApi.OpenLineage;
 
 namespace Dataphin.OpenApi.Cli;

@@ -1,3 +1,4 @@
+using Dataphin.OpenApi.Bulk;
 using Dataphin.OpenApi.Testing;
 
 namespace Dataphin.OpenApi.IntegrationTests;

@@ -1,3 +1,4 @@
+using Dataphin.OpenApi.Bulk;
 namespace Dataphin.OpenApi.Tests.Bulk;
 
 public class DataphinBulkLineageTests

@@ -1,3 +1,4 @@
+using Dataphin.OpenApi.Bulk;
 using Dataphin.OpenApi.Serialization;
 using static Dataphin.OpenApi.Tests.Bulk.ManifestTestFiles;
 

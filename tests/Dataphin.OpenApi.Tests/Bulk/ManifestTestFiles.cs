@@ -1,4 +1,5 @@
 using System.Text;
+using Dataphin.OpenApi.Bulk;
 
 namespace Dataphin.OpenApi.Tests.Bulk;
 

@@ -1,6 +1,6 @@
 using Dataphin.OpenApi.Internal;
 
-namespace Dataphin.OpenApi;
+namespace Dataphin.OpenApi.Bulk;
 
 /// <summary>
 /// One input of a bulk run: a lineage command (register or delete one table pair) with the identity results are

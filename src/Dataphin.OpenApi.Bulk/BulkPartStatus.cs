@@ -1,4 +1,4 @@
-namespace Dataphin.OpenApi;
+namespace Dataphin.OpenApi.Bulk;
 
 /// <summary>The outcome of one call (part) of a bulk item.</summary>
 public enum BulkPartStatus

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Dataphin.OpenApi.Bulk;
 
 namespace Dataphin.OpenApi.Manifests;
 

@@ -1,4 +1,4 @@
-namespace Dataphin.OpenApi;
+namespace Dataphin.OpenApi.Bulk;
 
 /// <summary>A snapshot of a running bulk run, reported through <see cref="IProgress{T}"/> after every item.</summary>
 public sealed class BulkProgress

@@ -1,4 +1,4 @@
-namespace Dataphin.OpenApi;
+namespace Dataphin.OpenApi.Bulk;
 
 /// <summary>The outcome of one input item of a bulk run, under the item's identity.</summary>
 public sealed class BulkItemResult

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text;
+using Dataphin.OpenApi.Bulk;
 
 namespace Dataphin.OpenApi.Manifests;
 

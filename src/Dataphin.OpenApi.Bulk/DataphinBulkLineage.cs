@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Dataphin.OpenApi.Internal;
 
-namespace Dataphin.OpenApi;
+namespace Dataphin.OpenApi.Bulk;
 
 /// <summary>
 /// Registers or deletes lineage for many table pairs: streams the input with bounded concurrency (memory does not

@@ -1,4 +1,4 @@
-namespace Dataphin.OpenApi;
+namespace Dataphin.OpenApi.Bulk;
 
 /// <summary>The outcome of one item of a bulk run.</summary>
 public enum BulkItemStatus

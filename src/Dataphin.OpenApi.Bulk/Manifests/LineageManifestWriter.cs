@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Dataphin.OpenApi.Bulk;
 using Dataphin.OpenApi.Internal;
 using Dataphin.OpenApi.Manifests;
 using Dataphin.OpenApi.Serialization;

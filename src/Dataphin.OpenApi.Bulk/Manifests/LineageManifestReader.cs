@@ -1,4 +1,5 @@
 using System.Text;
+using Dataphin.OpenApi.Bulk;
 using Dataphin.OpenApi.Internal;
 using Dataphin.OpenApi.Manifests;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using Dataphin.OpenApi.Bulk;
 using Dataphin.OpenApi.Serialization;
 
 namespace Dataphin.OpenApi.Manifests;

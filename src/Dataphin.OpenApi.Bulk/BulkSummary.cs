@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Dataphin.OpenApi;
+namespace Dataphin.OpenApi.Bulk;
 
 /// <summary>
 /// The totals of a bulk run. Every item read is counted exactly once, so

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
+using Dataphin.OpenApi.Bulk;
 using Dataphin.OpenApi.Internal;
 
 namespace Dataphin.OpenApi.OpenLineage;

@@ -1,3 +1,4 @@
+using Dataphin.OpenApi.Bulk;
 namespace Dataphin.OpenApi.OpenLineage;
 
 /// <summary>What <see cref="OpenLineageImporter"/> made of a set of events.</summary>

@@ -1,4 +1,4 @@
-namespace Dataphin.OpenApi;
+namespace Dataphin.OpenApi.Bulk;
 
 /// <summary>
 /// The outcome of one call of a bulk item. An item with more field lineages than one call may carry is sent as

@@ -1,4 +1,4 @@
-namespace Dataphin.OpenApi;
+namespace Dataphin.OpenApi.Bulk;
 
 /// <summary>Settings of a bulk run (<see cref="DataphinBulkLineage"/>).</summary>
 public sealed class BulkOptions
