@@ -64,7 +64,11 @@ public sealed class DataphinEmulator : IAsyncDisposable
     /// <summary>The tenants the emulator has.</summary>
     public IReadOnlyCollection<long> Tenants => _state.Tenants.Keys.OrderBy(t => t).ToList();
 
-    /// <summary>Every request received so far (up to <see cref="DataphinEmulatorOptions.MaxRecordedRequests"/>), oldest first, with how it was answered.</summary>
+    /// <summary>
+    /// Every request received so far, oldest first, with how it was answered: up to
+    /// <see cref="DataphinEmulatorOptions.MaxRecordedRequests"/> of them and about
+    /// <see cref="DataphinEmulatorOptions.MaxRecordedRequestBytes"/> of memory (the oldest are dropped first).
+    /// </summary>
     public IReadOnlyList<EmulatorRequest> Requests => _state.Log.Snapshot();
 
     /// <summary>The quotas enforced; setting them replaces the quotas and refills every bucket.</summary>
@@ -106,6 +110,9 @@ public sealed class DataphinEmulator : IAsyncDisposable
         {
             kestrel.Listen(IPAddress.Loopback, options.Port);
             kestrel.AddServerHeader = false;
+
+            // The emulator caps bodies itself (MaxRequestBodyBytes), answering in the service's error shape.
+            kestrel.Limits.MaxRequestBodySize = null;
         });
         var app = builder.Build();
         var handler = new EmulatorRequestHandler(state);
