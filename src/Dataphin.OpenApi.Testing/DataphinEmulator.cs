@@ -71,6 +71,12 @@ public sealed class DataphinEmulator : IAsyncDisposable
     /// </summary>
     public IReadOnlyList<EmulatorRequest> Requests => _state.Log.Snapshot();
 
+    /// <summary>
+    /// How many requests the emulator has received since it started, counting those <see cref="Requests"/> no longer
+    /// holds (dropped by its caps or by <see cref="ClearRequests"/>).
+    /// </summary>
+    public long RequestsReceived => _state.Log.Received;
+
     /// <summary>The quotas enforced; setting them replaces the quotas and refills every bucket.</summary>
     /// <exception cref="ArgumentNullException">The value is null.</exception>
     /// <exception cref="ArgumentException">A number is not valid.</exception>

@@ -92,6 +92,10 @@ public sealed class RequestLogTests
         Assert.Equal([7L, 8L], kept.Select(r => r.Sequence));
         Assert.All(kept, r => Assert.Equal(big, Assert.Single(r.Form, f => f.Key == "Big").Value));
         Assert.True(kept.Sum(RequestLog.SizeOf) <= 1024 * KiB);
+        Assert.Equal(8, emulator.RequestsReceived);
+        emulator.ClearRequests();
+        Assert.Empty(emulator.Requests);
+        Assert.Equal(8, emulator.RequestsReceived);
     }
 
     [Theory]

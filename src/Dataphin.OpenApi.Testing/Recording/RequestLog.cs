@@ -19,6 +19,9 @@ internal sealed class RequestLog(int capacity, long maxBytes)
 
     public long NextSequence() => Interlocked.Increment(ref _sequence);
 
+    /// <summary>How many sequence numbers were handed out: the requests received since start.</summary>
+    public long Received => Interlocked.Read(ref _sequence);
+
     /// <summary>The estimated bytes of the requests kept.</summary>
     public long Bytes
     {
