@@ -108,6 +108,23 @@ public sealed class RequestBodyLimitTests
     }
 
     [Fact]
+    public async Task A_body_that_was_read_but_does_not_match_its_hash_is_recorded_with_its_form()
+    {
+        await using var emulator = await StartPinnedAsync();
+        using var http = new HttpClient();
+        var tampered = Golden.Body.ToArray();
+        tampered[^1] ^= 1;
+
+        using var response = await http.SendAsync(Golden.ToMessage(emulator.Endpoint, tampered));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var recorded = Assert.Single(emulator.Requests);
+        Assert.Equal("SignatureDoesNotMatch", recorded.Code);
+        Assert.Equal(Golden.Body.Length, recorded.BodyLength);
+        Assert.Contains(recorded.Form, f => f.Key == "DeleteRegisterLineageCommand");
+    }
+
+    [Fact]
     public async Task A_correctly_signed_post_announcing_a_body_over_the_cap_gets_413_without_its_body_being_read()
     {
         await using var emulator = await StartPinnedAsync();

@@ -125,16 +125,16 @@ internal sealed class EmulatorRequestHandler(EmulatorState state)
         }
 
         exchange.BodyRead = true;
+        if (request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            exchange.Form = Rfc3986.ParsePairs(Encoding.UTF8.GetString(body.Bytes.Span));
+        }
+
         error = Acs3SignatureVerifier.RequireSignedContentType(request, authorization, body.Bytes.Length)
             ?? state.Verifier.AuthenticateBody(request, body.Bytes.Span, authorization);
         if (error is not null)
         {
             return Fail(error, key.AccessKeyId);
-        }
-
-        if (request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true)
-        {
-            exchange.Form = Rfc3986.ParsePairs(Encoding.UTF8.GetString(body.Bytes.Span));
         }
 
         var call = new ActionCall(exchange.Action, exchange.TenantId, exchange.Query, exchange.Form);
