@@ -60,7 +60,7 @@ internal static class EmulatorCommand
                 {
                 }
 
-                await stdout.WriteLineAsync($"Stopping; {emulator.Requests.Count} requests were received.").ConfigureAwait(false);
+                await stdout.WriteLineAsync($"Stopping; {emulator.RequestsReceived} requests were received.").ConfigureAwait(false);
             }
 
             return ExitCodes.Success;

@@ -52,5 +52,5 @@ catch (OperationCanceledException)
 {
 }
 
-Console.WriteLine($"Stopping; {emulator.Requests.Count} requests were received.");
+Console.WriteLine($"Stopping; {emulator.RequestsReceived} requests were received.");
 return 0;
