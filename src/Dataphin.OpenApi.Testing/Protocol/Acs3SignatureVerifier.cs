@@ -10,6 +10,10 @@ namespace Dataphin.OpenApi.Testing.Protocol;
 /// SDK's signer: recomputes the canonical request over whatever <c>SignedHeaders</c> lists, hashes the body bytes
 /// received, requires the mandatory headers to be present and signed, checks the date window and the nonce.
 /// </summary>
+/// <remarks>
+/// It duplicates the SDK's signer (src/Dataphin.OpenApi/Authentication/Acs3Signer.cs) on purpose: the emulator is the
+/// independent oracle the SDK is tested against, so it must not share the SDK's code. Do not merge the two.
+/// </remarks>
 internal sealed class Acs3SignatureVerifier(TimeProvider time, TimeSpan tolerance, NonceMemory nonces)
 {
     public const string Algorithm = "ACS3-HMAC-SHA256";
