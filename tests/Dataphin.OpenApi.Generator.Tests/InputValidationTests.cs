@@ -166,7 +166,7 @@ public class InputValidationTests
         var (exitCode, _, error) = repository.Run();
 
         Assert.Equal(2, exitCode);
-        Assert.StartsWith("eng/operations.json: operation #1: 'readOnlyGuess' appears twice.", error, StringComparison.Ordinal);
+        Assert.StartsWith("eng/operations.json: operation 'AddDataServiceAppMember': 'readOnlyGuess' appears twice.", error, StringComparison.Ordinal);
     }
 
     /// <summary>Runs the generator on edited inputs and proves it refused them without writing anything.</summary>
