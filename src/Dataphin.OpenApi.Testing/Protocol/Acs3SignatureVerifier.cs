@@ -12,6 +12,10 @@ namespace Dataphin.OpenApi.Testing.Protocol;
 /// Everything but the body hash is checked from the headers alone (the signature covers the claimed hash, not the
 /// body), so a request that fails them is answered before its body is read.
 /// </summary>
+/// <remarks>
+/// It duplicates the SDK's signer (src/Dataphin.OpenApi/Authentication/Acs3Signer.cs) on purpose: the emulator is the
+/// independent oracle the SDK is tested against, so it must not share the SDK's code. Do not merge the two.
+/// </remarks>
 internal sealed class Acs3SignatureVerifier(TimeProvider time, TimeSpan tolerance, NonceMemory nonces)
 {
     public const string Algorithm = "ACS3-HMAC-SHA256";
