@@ -147,7 +147,7 @@ internal sealed class RpcInvoker
             new("x-acs-date", FormatDate(_time.GetUtcNow())),
             new("x-acs-signature-nonce", NonceFactory()),
             new("x-acs-content-sha256", request.BodySha256),
-            new("x-acs-credentials-provider", credential.HasSecurityToken ? "static_sts" : "static_ak"),
+            new("x-acs-credentials-provider", credential.WireProviderName),
         };
         if (credential.SecurityToken is { } token)
         {
