@@ -69,9 +69,10 @@ public static class DataphinServiceCollectionExtensions
         }
 
         services.AddSingleton(new DataphinClientRegistration(name));
-        services.AddOptions<DataphinClientOptions>(name).Configure(configure).ValidateOnStart();
+        services.AddOptions<DataphinClientOptions>(name).Configure(configure)
+            .PostConfigure<IServiceProvider>(DataphinProfileOptionsSetup.Apply).ValidateOnStart();
         services.AddSingleton<IValidateOptions<DataphinClientOptions>>(sp =>
-            new DataphinClientOptionsValidator(name, sectionPath, () => sp.GetService<DataphinCredentialProvider>() is not null));
+            new DataphinClientOptionsValidator(name, sectionPath, () => sp.GetService<DataphinCredentialProvider>() is not null, () => DataphinClientFactory.CreateDefaultChain(sp)));
         services.TryAddSingleton<IDataphinClientFactory, DataphinClientFactory>();
         if (name.Length == 0)
         {

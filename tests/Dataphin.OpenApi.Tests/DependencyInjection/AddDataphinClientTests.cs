@@ -208,6 +208,7 @@ public sealed class AddDataphinClientTests
             ["Dataphin:Retyr:MaxAttempts"] = "3",
         });
         builder.Services.AddDataphinClient(builder.Configuration.GetSection("Dataphin"));
+        builder.Services.AddSingleton(new DataphinProcessEnvironment(_ => null, homeDirectory: null)); // the default chain finds nothing, whatever this machine holds
         using var host = builder.Build();
 
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
