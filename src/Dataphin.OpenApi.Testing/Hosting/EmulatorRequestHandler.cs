@@ -187,7 +187,7 @@ internal sealed class EmulatorRequestHandler(EmulatorState state)
         ActionResult? result = null;
         if (kind == EmulatorFaultKind.None || fault!.ApplyBeforeFault)
         {
-            result = _actions.Execute(call);
+            result = _actions.Execute(call with { Key = key });
             applied = result.Error is null;
         }
 
