@@ -13,7 +13,7 @@ internal static class CliApp
 {
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CliEnvironment? environment = null, CancellationToken cancellationToken = default)
     {
-        environment ??= new CliEnvironment();
+        environment = (environment ?? new CliEnvironment()).WithWarnings(stderr);
         var root = BuildRootCommand(stdout, stderr, environment);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -41,7 +41,8 @@ internal static class CliApp
     internal static RootCommand BuildRootCommand(TextWriter stdout, TextWriter stderr, CliEnvironment environment)
     {
         var root = new RootCommand("dataphin: register and delete Dataphin lineage in bulk from manifest files, import OpenLineage events, and run a local emulator. "
-            + "Credentials come from ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET and ALIBABA_CLOUD_SECURITY_TOKEN. "
+            + "Settings come from the command line, then DATAPHIN_* variables, then the Dataphin profile (dataphin config; --profile); "
+            + "credentials from the profile, else ALIBABA_CLOUD_ACCESS_KEY_ID/_SECRET/_SECURITY_TOKEN, ~/.alibabacloud/credentials, ~/.aliyun/config.json (dataphin whoami shows which). "
             + "Exit codes: 0 all items succeeded, 1 some item failed or was invalid, 2 usage or configuration error.");
         var lineage = new Command("lineage", "Register or delete table and field lineage listed in a manifest (JSON, JSON Lines or CSV; see docs/manifest-format.md).");
         lineage.Subcommands.Add(BuildLineageCommand("add", "Register the lineage of every item of a manifest (AddRegisterLineage).", LineageManifestOperation.Add, stdout, stderr, environment));
@@ -53,6 +54,8 @@ internal static class CliApp
         openLineage.Subcommands.Add(BuildImportCommand(stdout, stderr, environment));
         root.Subcommands.Add(openLineage);
         root.Subcommands.Add(EmulatorCommand.Build(stdout));
+        root.Subcommands.Add(WhoamiCommand.Build(stdout, environment));
+        root.Subcommands.Add(ConfigCommand.Build(stdout, stderr, environment));
         return root;
     }
 

@@ -1,11 +1,10 @@
 using System.CommandLine;
-using System.Globalization;
 using Dataphin.OpenApi.Bulk;
 
 namespace Dataphin.OpenApi.Cli;
 
 /// <summary>The options every command that calls the service shares, and how they become a client.</summary>
-internal sealed class ConnectionOptions
+internal sealed partial class ConnectionOptions
 {
     public const string EndpointVariable = "DATAPHIN_ENDPOINT";
     public const string RegionVariable = "DATAPHIN_REGION_ID";
@@ -48,6 +47,7 @@ internal sealed class ConnectionOptions
         command.Options.Add(Tenant);
         command.Options.Add(Endpoint);
         command.Options.Add(Region);
+        command.Options.Add(Profile);
         if (bulk)
         {
             command.Options.Add(Concurrency);
@@ -55,23 +55,15 @@ internal sealed class ConnectionOptions
         }
     }
 
-    /// <summary>The tenant from --tenant or the environment; in a dry run without one, a placeholder used only for validation.</summary>
+    /// <summary>The tenant from --tenant, the environment or the profile; in a dry run without one, a placeholder used only for validation.</summary>
     public long ResolveTenant(ParseResult parse, CliEnvironment environment, bool dryRun)
     {
-        if (parse.GetValue(Tenant) is { } tenant)
+        if (ResolveTenantSetting(parse, environment) is { } tenant)
         {
-            return tenant > 0 ? tenant : throw new CliUsageException($"--tenant must be a positive tenant id; it was {tenant}.");
+            return tenant.Value;
         }
 
-        var text = environment.GetVariable(TenantVariable);
-        if (!string.IsNullOrWhiteSpace(text))
-        {
-            return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var fromEnvironment) && fromEnvironment > 0
-                ? fromEnvironment
-                : throw new CliUsageException($"${TenantVariable} must be a positive tenant id; it was '{text}'.");
-        }
-
-        return dryRun ? 1 : throw new CliUsageException($"No tenant: pass --tenant <id> or set ${TenantVariable} (the tenantId in the Dataphin URL).");
+        return dryRun ? 1 : throw new CliUsageException($"No tenant: pass --tenant <id>, set ${TenantVariable}, or give the Dataphin profile a tenantId (the tenantId in the Dataphin URL).");
     }
 
     public BulkOptions BulkOptions(ParseResult parse, bool dryRun)
@@ -94,32 +86,12 @@ internal sealed class ConnectionOptions
         }
 
         var options = new DataphinClientOptions { UserAgentSuffix = "dataphin-cli" };
-        var endpoint = parse.GetValue(Endpoint) ?? environment.GetVariable(EndpointVariable);
-        var region = parse.GetValue(Region) ?? environment.GetVariable(RegionVariable);
-        if (!string.IsNullOrWhiteSpace(endpoint))
-        {
-            options.Endpoint = Uri.TryCreate(endpoint, UriKind.Absolute, out var uri)
-                ? uri
-                : throw new CliUsageException($"The endpoint '{endpoint}' is not an absolute URL such as https://dataphin-public.cn-hangzhou.aliyuncs.com.");
-        }
-        else if (!string.IsNullOrWhiteSpace(region))
-        {
-            options.RegionId = region;
-        }
-        else
-        {
-            throw new CliUsageException($"No endpoint: pass --endpoint <url> or --region <id>, or set ${EndpointVariable} or ${RegionVariable}.");
-        }
-
-        var id = environment.GetVariable("ALIBABA_CLOUD_ACCESS_KEY_ID");
-        var secret = environment.GetVariable("ALIBABA_CLOUD_ACCESS_KEY_SECRET");
-        var token = environment.GetVariable("ALIBABA_CLOUD_SECURITY_TOKEN");
-        if (string.IsNullOrWhiteSpace(id) || string.IsNullOrWhiteSpace(secret))
-        {
-            throw new CliUsageException("No credential: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (and ALIBABA_CLOUD_SECURITY_TOKEN for STS credentials).");
-        }
-
-        options.Credential = new DataphinCredential(id, secret, string.IsNullOrWhiteSpace(token) ? null : token);
+        var endpoint = ResolveEndpoint(parse, environment)
+            ?? throw new CliUsageException($"No endpoint: pass --endpoint <url> or --region <id>, set ${EndpointVariable} or ${RegionVariable}, or give the Dataphin profile an endpoint (dataphin config set endpoint <url>).");
+        (options.Endpoint, options.RegionId) = endpoint.Value;
+        ApplyProfile(options, parse, environment);
+        options.CredentialProvider = ResolveCredential(parse, environment).Provider;
+        EffectiveOptions = options;
         try
         {
             return environment.HttpHandler is { } handler
