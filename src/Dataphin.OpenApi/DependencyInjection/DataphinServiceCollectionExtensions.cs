@@ -82,7 +82,11 @@ public static class DataphinServiceCollectionExtensions
         var http = services.AddHttpClient(DataphinClientBuilder.HttpClientName(name))
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(DataphinClient.CreateDefaultHandler)
-            .RedactLoggedHeaders(_ => true);
+
+            // IHttpClientFactory's own loggers redact header values only in the formatted message: their structured
+            // state carries every header raw (Authorization, x-acs-security-token), which a structured sink would
+            // record. The client logs its attempts itself, with an allow-list of headers.
+            .RemoveAllLoggers();
         return new DataphinClientBuilder(name, services, http);
     }
 }
