@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Dataphin.OpenApi.Testing;
 
 namespace Dataphin.OpenApi.Cli.Tests;
 
@@ -10,7 +11,7 @@ public class LineageCommandTests
     [InlineData("manifests/lineage.json", 2)]
     public async Task Add_registers_every_item_of_a_sample_manifest_and_exits_0(string sample, int items)
     {
-        var handler = new FakeDataphinHandler();
+        var handler = new FakeDataphinTransport();
 
         var run = await CliRun.RunAsync(handler, "lineage", "add", "--file", CliRun.Sample(sample));
 
@@ -18,26 +19,26 @@ public class LineageCommandTests
         Assert.Contains($"lineage add: {items} items: {items} succeeded, 0 failed, 0 invalid, 0 cancelled; {items} calls (0 failed).", run.Stdout);
         Assert.Equal(items, handler.Requests.Count);
         Assert.All(handler.Requests, r => Assert.Equal("AddRegisterLineage", r.Action));
-        Assert.All(handler.Requests, r => Assert.Contains("OpTenantId=300001234", r.Query));
+        Assert.All(handler.Requests, r => Assert.Equal("300001234", r.Query["OpTenantId"]));
     }
 
     [Fact]
     public async Task Delete_sends_DeleteRegisterLineage()
     {
-        var handler = new FakeDataphinHandler();
+        var handler = new FakeDataphinTransport();
 
         var run = await CliRun.RunAsync(handler, "lineage", "delete", "-f", CliRun.Sample("manifests/lineage.csv"), "--tenant", "42");
 
         Assert.Equal(0, run.ExitCode);
         Assert.Equal(3, handler.Requests.Count);
         Assert.All(handler.Requests, r => Assert.Equal("DeleteRegisterLineage", r.Action));
-        Assert.All(handler.Requests, r => Assert.Contains("OpTenantId=42", r.Query));
+        Assert.All(handler.Requests, r => Assert.Equal("42", r.Query["OpTenantId"]));
     }
 
     [Fact]
     public async Task Dry_run_sends_nothing_and_needs_no_credentials()
     {
-        var handler = new FakeDataphinHandler();
+        var handler = new FakeDataphinTransport();
 
         var run = await CliRun.RunAsync(handler, new Dictionary<string, string>(), "lineage", "add", "--file", CliRun.Sample("manifests/lineage.jsonl"), "--dry-run");
 
@@ -50,7 +51,7 @@ public class LineageCommandTests
     [Fact]
     public async Task Invalid_items_are_listed_with_their_lines_and_exit_1()
     {
-        var handler = new FakeDataphinHandler();
+        var handler = new FakeDataphinTransport();
 
         var run = await CliRun.RunAsync(handler, "lineage", "add", "--file", CliRun.Sample("manifests/lineage-with-errors.jsonl"));
 
@@ -68,18 +69,18 @@ public class LineageCommandTests
         var failures = Path.Combine(Path.GetTempPath(), $"dataphin-cli-{Guid.NewGuid():N}.csv");
         try
         {
-            var first = new FakeDataphinHandler(command => command.Contains("dim_user"));
+            var first = CliRun.FailingFor("dim_user");
             var run = await CliRun.RunAsync(first, "lineage", "add", "--file", CliRun.Sample("manifests/lineage.csv"), "--failures-out", failures);
 
             Assert.Equal(1, run.ExitCode);
             Assert.Contains("FAILED lines 5-6: AddRegisterLineage failed: HTTP 503 ServiceUnavailable", run.Stdout);
             Assert.Contains($"1 item(s) left to do were written to {failures}", run.Stdout);
 
-            var second = new FakeDataphinHandler();
+            var second = new FakeDataphinTransport();
             var rerun = await CliRun.RunAsync(second, "lineage", "add", "--file", failures);
 
             Assert.Equal(0, rerun.ExitCode);
-            var (_, _, command) = Assert.Single(second.Requests);
+            var command = CliRun.Command(Assert.Single(second.Requests));
             Assert.Contains("dim_user", command);
             Assert.Contains("nick_name", command);
         }
@@ -95,8 +96,8 @@ public class LineageCommandTests
         var failures = Path.Combine(Path.GetTempPath(), $"dataphin-cli-{Guid.NewGuid():N}.jsonl");
         try
         {
-            var run = await CliRun.RunAsync(new FakeDataphinHandler(), "lineage", "add", "--file", CliRun.Sample("manifests/lineage-with-errors.jsonl"), "--failures-out", failures);
-            var json = await CliRun.RunAsync(new FakeDataphinHandler(), "lineage", "add", "--file", CliRun.Sample("manifests/lineage-with-errors.jsonl"), "--failures-out", failures, "--json");
+            var run = await CliRun.RunAsync(new FakeDataphinTransport(), "lineage", "add", "--file", CliRun.Sample("manifests/lineage-with-errors.jsonl"), "--failures-out", failures);
+            var json = await CliRun.RunAsync(new FakeDataphinTransport(), "lineage", "add", "--file", CliRun.Sample("manifests/lineage-with-errors.jsonl"), "--failures-out", failures, "--json");
 
             Assert.Equal(1, run.ExitCode);
             Assert.Contains($"1 item(s) left to do were written to {failures}", run.Stdout);
@@ -116,7 +117,7 @@ public class LineageCommandTests
     [Fact]
     public async Task Json_output_is_one_machine_readable_summary()
     {
-        var handler = new FakeDataphinHandler(command => command.Contains("ads_gmv_daily"));
+        var handler = CliRun.FailingFor("ads_gmv_daily");
 
         var run = await CliRun.RunAsync(handler, "lineage", "add", "--file", CliRun.Sample("manifests/lineage.csv"), "--json");
 
@@ -140,7 +141,7 @@ public class LineageCommandTests
         await File.WriteAllTextAsync(manifest, "{\"items\": [\n{\"Source\":{\"Guid\":\"a.b\",\"MetadataType\":\"TABLE\",\"ReferenceType\":\"BY_GUID\"},\"Target\":{\"Guid\":\"a.c\",\"MetadataType\":\"TABLE\",\"ReferenceType\":\"BY_GUID\"}},\n{\"Source\": nope\n");
         try
         {
-            var handler = new FakeDataphinHandler();
+            var handler = new FakeDataphinTransport();
             var run = await CliRun.RunAsync(handler, "lineage", "add", "--file", manifest);
 
             Assert.Equal(1, run.ExitCode);
@@ -161,7 +162,7 @@ public class LineageCommandTests
     {
         var variables = CliRun.Variables();
         variables.Remove(missing);
-        var handler = new FakeDataphinHandler();
+        var handler = new FakeDataphinTransport();
 
         var run = await CliRun.RunAsync(handler, variables, "lineage", "add", "--file", CliRun.Sample("manifests/lineage.csv"));
 
@@ -181,7 +182,7 @@ public class LineageCommandTests
     {
         var sampleArgs = args.Select(a => a == "x.csv" ? CliRun.Sample("manifests/lineage.csv") : a).ToArray();
 
-        var run = await CliRun.RunAsync(new FakeDataphinHandler(), sampleArgs);
+        var run = await CliRun.RunAsync(new FakeDataphinTransport(), sampleArgs);
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains(expected, run.Stderr);
