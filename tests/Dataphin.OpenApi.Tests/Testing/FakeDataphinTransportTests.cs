@@ -168,6 +168,8 @@ public sealed class FakeDataphinTransportTests
         var fake = new FakeDataphinTransport { Fallback = FakeDataphinResponse.ConnectionFailure("connection reset") };
         using var client = TestClients.Create(fake);
 
+        // Today the client lets a transport failure through as the raw HttpRequestException. A change under way maps
+        // transport failures to a typed Dataphin exception; this assertion flips with it.
         var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.AddRegisterLineageAsync(Tenant, TestClients.ValidAddCommand()));
 
         Assert.Equal("connection reset", error.Message);
