@@ -22,7 +22,7 @@ public sealed class RequestBodyLimitTests
     {
         var options = new DataphinEmulatorOptions
         {
-            TimeProvider = new FakeTimeProvider(Golden.Date),
+            TimeProvider = new ManualTimeProvider(Golden.Date),
             AccessKeyId = Golden.AccessKeyId,
             AccessKeySecret = Golden.AccessKeySecret,
             DefaultTenantId = Golden.TenantId,
