@@ -21,18 +21,17 @@ public sealed class FakeDataphinResponse
     public const string DefaultRequestId = "82E78D6B-AA8F-1FEF-8AA3-5C9DA2A79140";
 
     private const string HostId = "dataphin-public.aliyuncs.com";
+    private const string JsonContentType = "application/json; charset=utf-8";
 
     private readonly byte[] _body;
-    private readonly string _mediaType;
-    private readonly string? _charSet;
+    private readonly string _contentType;
     private readonly KeyValuePair<string, string>[] _headers;
 
-    private FakeDataphinResponse(HttpStatusCode status, byte[] body, string mediaType, string? charSet, KeyValuePair<string, string>[] headers)
+    private FakeDataphinResponse(HttpStatusCode status, byte[] body, string contentType, KeyValuePair<string, string>[] headers)
     {
         StatusCode = status;
         _body = body;
-        _mediaType = mediaType;
-        _charSet = charSet;
+        _contentType = contentType;
         _headers = headers;
     }
 
@@ -40,8 +39,7 @@ public sealed class FakeDataphinResponse
     {
         StatusCode = other.StatusCode;
         _body = other._body;
-        _mediaType = other._mediaType;
-        _charSet = other._charSet;
+        _contentType = other._contentType;
         _headers = other._headers;
         Delay = other.Delay;
         Release = other.Release;
@@ -97,7 +95,7 @@ public sealed class FakeDataphinResponse
             json.WritePropertyName("Data");
             json.WriteRawValue(dataJson);
         });
-        return new(HttpStatusCode.OK, body, "application/json", "utf-8", []);
+        return new(HttpStatusCode.OK, body, JsonContentType, []);
     }
 
     /// <summary>
@@ -123,7 +121,7 @@ public sealed class FakeDataphinResponse
         }
 
         var body = ResponseBodies.Error(new ServiceError((int)status, code, message ?? string.Empty), requestId ?? "FAKE-" + code, HostId, fromAction: false);
-        return new(status, body, "application/json", "utf-8", []);
+        return new(status, body, JsonContentType, []);
     }
 
     /// <summary>
@@ -144,7 +142,7 @@ public sealed class FakeDataphinResponse
         }
 
         var body = ResponseBodies.Error(new ServiceError(httpStatusCode, code, message ?? string.Empty), requestId ?? "FAKE-" + code, HostId, fromAction: true);
-        return new(HttpStatusCode.OK, body, "application/json", "utf-8", []);
+        return new(HttpStatusCode.OK, body, JsonContentType, []);
     }
 
     /// <summary>
@@ -194,7 +192,7 @@ public sealed class FakeDataphinResponse
     /// <param name="json">The body, sent as given (it is not checked, so it can be malformed on purpose).</param>
     /// <returns>The answer.</returns>
     public static FakeDataphinResponse Json(HttpStatusCode status, string json)
-        => new(status, Encoding.UTF8.GetBytes(json ?? throw new ArgumentNullException(nameof(json))), "application/json", "utf-8", []);
+        => new(status, Encoding.UTF8.GetBytes(json ?? throw new ArgumentNullException(nameof(json))), JsonContentType, []);
 
     /// <summary>Any text body with any status and media type, e.g. the HTML page of a proxy or a gateway.</summary>
     /// <param name="status">The HTTP status.</param>
@@ -203,8 +201,8 @@ public sealed class FakeDataphinResponse
     /// <returns>The answer.</returns>
     public static FakeDataphinResponse Text(HttpStatusCode status, string text, string mediaType = "text/html")
     {
-        _ = new MediaTypeHeaderValue(mediaType);
-        return new(status, Encoding.UTF8.GetBytes(text ?? throw new ArgumentNullException(nameof(text))), mediaType, "utf-8", []);
+        var contentType = new MediaTypeHeaderValue(mediaType) { CharSet = "utf-8" }.ToString();
+        return new(status, Encoding.UTF8.GetBytes(text ?? throw new ArgumentNullException(nameof(text))), contentType, []);
     }
 
     /// <summary>
@@ -231,7 +229,7 @@ public sealed class FakeDataphinResponse
             throw new ArgumentException("name must not be empty.", nameof(name));
         }
 
-        return new(StatusCode, _body, _mediaType, _charSet, [.. _headers, new(name, value ?? throw new ArgumentNullException(nameof(value)))])
+        return new(StatusCode, _body, _contentType, [.. _headers, new(name, value ?? throw new ArgumentNullException(nameof(value)))])
         {
             Delay = Delay,
             Release = Release,
@@ -277,11 +275,14 @@ public sealed class FakeDataphinResponse
         return string.Create(CultureInfo.InvariantCulture, $"HTTP {(int)StatusCode} {(text.Length > 120 ? text[..120] + "..." : text)}");
     }
 
-    /// <summary>Builds the <see cref="HttpResponseMessage"/> for one request (the body bytes are shared, never copied).</summary>
+    /// <summary>
+    /// Builds the <see cref="HttpResponseMessage"/> for one request. The body bytes are shared, never copied, and the
+    /// content type (checked when the answer was built) is parsed only if someone reads it: the canned path stays cheap.
+    /// </summary>
     internal HttpResponseMessage CreateMessage(HttpRequestMessage request)
     {
         var content = new ByteArrayContent(_body);
-        content.Headers.ContentType = new MediaTypeHeaderValue(_mediaType) { CharSet = _charSet };
+        content.Headers.TryAddWithoutValidation("Content-Type", _contentType);
         var response = new HttpResponseMessage(StatusCode) { Content = content, RequestMessage = request };
         foreach (var (name, value) in _headers)
         {

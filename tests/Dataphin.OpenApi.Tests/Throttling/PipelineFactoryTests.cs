@@ -1,5 +1,5 @@
-using Polly;
 using Dataphin.OpenApi.Testing;
+using Polly;
 
 namespace Dataphin.OpenApi.Tests.Throttling;
 
