@@ -1,8 +1,10 @@
 using System.Net;
+using Dataphin.OpenApi.Testing;
 using Dataphin.OpenApi.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 
 namespace Dataphin.OpenApi.Tests.Credentials;
@@ -142,14 +144,13 @@ public sealed class CredentialSecretScanTests
     public async Task A_client_on_profiles_and_files_logs_at_Trace_and_fails_without_showing_a_secret()
     {
         using var home = PlantSecrets();
-        var answers = new Queue<HttpResponseMessage>();
-        var handler = new RecordingHandler(_ => answers.Dequeue());
-        var logs = new CapturingLoggerProvider();
+        var handler = new FakeDataphinTransport { Fallback = FakeDataphinResponse.Error(HttpStatusCode.BadRequest, "Test.NoMoreAnswers", "The test scripted no answer for this request.") };
+        var logs = new FakeLogCollector();
         var texts = new List<string>();
         foreach (var profile in new[] { "prod", "sts" })
         {
             var services = new ServiceCollection();
-            services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
+            services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new FakeLoggerProvider(logs)));
             services.AddSingleton(home.Environment);
             services.AddDataphinClient(o =>
             {
@@ -157,8 +158,8 @@ public sealed class CredentialSecretScanTests
                 o.Retry.MaxAttempts = 1;
             }).UseProfile(profile).ConfigurePrimaryHttpMessageHandler(_ => handler);
             await using var provider = services.BuildServiceProvider();
-            answers.Enqueue(RecordingHandler.Json(HttpStatusCode.OK, RecordingHandler.SuccessBody));
-            answers.Enqueue(RecordingHandler.Json(HttpStatusCode.Unauthorized, "{\"Code\":\"InvalidAccessKeyId.NotFound\",\"RequestId\":\"A-1\",\"Message\":\"Specified access key is not found.\"}"));
+            handler.Enqueue(FakeDataphinResponse.Success());
+            handler.Enqueue(FakeDataphinResponse.Json(HttpStatusCode.Unauthorized, "{\"Code\":\"InvalidAccessKeyId.NotFound\",\"RequestId\":\"A-1\",\"Message\":\"Specified access key is not found.\"}"));
             var client = provider.GetRequiredService<DataphinClient>();
             await client.AddRegisterLineageAsync(300001234, TestClients.ValidAddCommand());
             var error = await Assert.ThrowsAnyAsync<DataphinException>(() => client.AddRegisterLineageAsync(300001234, TestClients.ValidAddCommand()));
@@ -169,7 +170,7 @@ public sealed class CredentialSecretScanTests
         {
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
             builder.Services.AddSingleton(home.Environment);
-            builder.Services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
+            builder.Services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new FakeLoggerProvider(logs)));
             builder.Services.AddDataphinClient(o => { }).UseProfile(profile);
             using var host = builder.Build();
             texts.Add((await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync())).ToString());
@@ -177,8 +178,8 @@ public sealed class CredentialSecretScanTests
 
         Assert.Equal("static_ak", handler.Requests[0].Header("x-acs-credentials-provider"));
         Assert.Equal("profile/static_sts", handler.Requests[2].Header("x-acs-credentials-provider"));
-        Assert.Contains(logs.Entries, e => e.Level == LogLevel.Trace);
-        var all = logs.AllText + "\n" + string.Join("\n", texts);
+        Assert.Contains(logs.GetSnapshot(), e => e.Level == LogLevel.Trace);
+        var all = LogText.All(logs) + "\n" + string.Join("\n", texts);
         Assert.Contains("does not accept RAM roles", all, StringComparison.Ordinal);
         AssertNoSecret(all);
         Assert.All(handler.Requests, r => Assert.DoesNotContain(r.Header("authorization")!.Split("Signature=")[1], all, StringComparison.Ordinal));

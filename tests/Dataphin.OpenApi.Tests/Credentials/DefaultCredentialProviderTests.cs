@@ -124,7 +124,7 @@ public sealed class DefaultCredentialProviderTests
     {
         using var home = new TempHome();
         home.Write(Ini, "[default]\ntype = sts\naccess_key_id = STS.FromFile\naccess_key_secret = file-sts-secret\nsecurity_token = file-sts-token\n");
-        var handler = new Support.RecordingHandler();
+        var handler = new Dataphin.OpenApi.Testing.FakeDataphinTransport();
         using var client = Support.TestClients.Create(handler, configure: o =>
         {
             o.Credential = null;

@@ -1,3 +1,4 @@
+using Dataphin.OpenApi.Testing;
 using Dataphin.OpenApi.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,7 +12,7 @@ public sealed class ProfileDependencyInjectionTests
     private static IConfiguration Config(params (string Key, string? Value)[] values)
         => new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
 
-    private static string? CredentialOf(RecordedRequest request) => request.Header("authorization")?.Split("Credential=")[1].Split(',')[0];
+    private static string? CredentialOf(FakeDataphinRequest request) => request.Header("authorization")?.Split("Credential=")[1].Split(',')[0];
 
     private static TempHome HomeWithProfiles()
     {
@@ -26,9 +27,9 @@ public sealed class ProfileDependencyInjectionTests
         return home;
     }
 
-    private static (ServiceProvider Provider, RecordingHandler Handler) Build(TempHome home, Action<IServiceCollection> register)
+    private static (ServiceProvider Provider, FakeDataphinTransport Handler) Build(TempHome home, Action<IServiceCollection> register)
     {
-        var handler = new RecordingHandler();
+        var handler = new FakeDataphinTransport();
         var services = new ServiceCollection();
         services.AddSingleton(home.Environment);
         register(services);
@@ -153,8 +154,8 @@ public sealed class ProfileDependencyInjectionTests
         Assert.Contains("3. aliyun CLI configuration", error.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>Makes every client of the container send through one recording handler.</summary>
-    private sealed class PrimaryHandler(RecordingHandler handler) : Microsoft.Extensions.Http.IHttpMessageHandlerBuilderFilter
+    /// <summary>Makes every client of the container send through one fake transport.</summary>
+    private sealed class PrimaryHandler(FakeDataphinTransport handler) : Microsoft.Extensions.Http.IHttpMessageHandlerBuilderFilter
     {
         public Action<Microsoft.Extensions.Http.HttpMessageHandlerBuilder> Configure(Action<Microsoft.Extensions.Http.HttpMessageHandlerBuilder> next)
             => builder =>

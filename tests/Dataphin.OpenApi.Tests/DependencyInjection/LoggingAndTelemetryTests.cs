@@ -37,9 +37,6 @@ public sealed class LoggingAndTelemetryTests
         return (provider, provider.GetFakeLogCollector());
     }
 
-    /// <summary>Everything a log entry shows: its message, its state values and its exception.</summary>
-    private static string Text(FakeLogRecord entry)
-        => $"{entry.Message} || {string.Join(" | ", (entry.StructuredState ?? []).Select(p => $"{p.Key}={p.Value}"))} || {entry.Exception}";
 
     [Fact]
     public async Task Trace_logging_never_shows_the_secret_the_token_or_the_signature()
@@ -59,7 +56,7 @@ public sealed class LoggingAndTelemetryTests
         }
 
         var entries = logs.GetSnapshot();
-        var text = string.Join("\n", entries.Select(Text));
+        var text = string.Join("\n", entries.Select(LogText.Of));
         var signatures = handler.Requests.Select(r => r.Header("authorization")!.Split("Signature=")[1]).ToList();
         Assert.Equal(4, signatures.Count);
         Assert.DoesNotContain(Secret, text, StringComparison.Ordinal);
@@ -68,9 +65,9 @@ public sealed class LoggingAndTelemetryTests
 
         var events = entries.Where(e => e.Category == "Dataphin.OpenApi.DataphinClient").Select(e => e.Id.Id).ToHashSet();
         Assert.Superset(new HashSet<int> { 1, 2, 3, 7, 8 }, events);
-        Assert.Contains(entries, e => e.Id.Id == 2 && Text(e).Contains("DataphinOpenAPIRamUnAuthorized", StringComparison.Ordinal) && Text(e).Contains("A-1", StringComparison.Ordinal));
-        Assert.Contains(entries, e => e.Id.Id == 3 && Text(e).Contains("Throttling.User", StringComparison.Ordinal));
-        Assert.Contains(entries, e => e.Id.Id == 8 && Text(e).Contains("x-acs-action: AddRegisterLineage", StringComparison.Ordinal) && Text(e).Contains("x-acs-security-token: ***", StringComparison.Ordinal));
+        Assert.Contains(entries, e => e.Id.Id == 2 && LogText.Of(e).Contains("DataphinOpenAPIRamUnAuthorized", StringComparison.Ordinal) && LogText.Of(e).Contains("A-1", StringComparison.Ordinal));
+        Assert.Contains(entries, e => e.Id.Id == 3 && LogText.Of(e).Contains("Throttling.User", StringComparison.Ordinal));
+        Assert.Contains(entries, e => e.Id.Id == 8 && LogText.Of(e).Contains("x-acs-action: AddRegisterLineage", StringComparison.Ordinal) && LogText.Of(e).Contains("x-acs-security-token: ***", StringComparison.Ordinal));
     }
 
     [Fact]
