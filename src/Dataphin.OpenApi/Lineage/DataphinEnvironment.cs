@@ -12,7 +12,7 @@ namespace Dataphin.OpenApi;
 /// implicitly, so values the service adds later can be sent and read back unchanged. Comparison is ordinal
 /// (case-sensitive), because the service's values are case-sensitive.
 /// </remarks>
-[JsonConverter(typeof(DataphinEnvironmentJsonConverter))]
+[JsonConverter(typeof(DataphinValueSetJsonConverter))]
 public readonly struct DataphinEnvironment : IEquatable<DataphinEnvironment>
 {
     private readonly string? _value;
@@ -81,8 +81,7 @@ public readonly struct DataphinEnvironment : IEquatable<DataphinEnvironment>
 }
 
 /// <summary>Reads and writes <see cref="DataphinEnvironment"/> as a JSON string.</summary>
-[EditorBrowsable(EditorBrowsableState.Never)]
-public sealed class DataphinEnvironmentJsonConverter : ExtensibleStringJsonConverter<DataphinEnvironment>
+internal sealed class DataphinEnvironmentJsonConverter : ExtensibleStringJsonConverter<DataphinEnvironment>
 {
     /// <summary>Creates the converter.</summary>
     public DataphinEnvironmentJsonConverter()

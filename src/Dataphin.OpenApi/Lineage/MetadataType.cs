@@ -12,7 +12,7 @@ namespace Dataphin.OpenApi;
 /// implicitly, so values the service adds later can be sent and read back unchanged. Comparison is ordinal
 /// (case-sensitive), because the service's values are case-sensitive.
 /// </remarks>
-[JsonConverter(typeof(MetadataTypeJsonConverter))]
+[JsonConverter(typeof(DataphinValueSetJsonConverter))]
 public readonly struct MetadataType : IEquatable<MetadataType>
 {
     private readonly string? _value;
@@ -81,8 +81,7 @@ public readonly struct MetadataType : IEquatable<MetadataType>
 }
 
 /// <summary>Reads and writes <see cref="MetadataType"/> as a JSON string.</summary>
-[EditorBrowsable(EditorBrowsableState.Never)]
-public sealed class MetadataTypeJsonConverter : ExtensibleStringJsonConverter<MetadataType>
+internal sealed class MetadataTypeJsonConverter : ExtensibleStringJsonConverter<MetadataType>
 {
     /// <summary>Creates the converter.</summary>
     public MetadataTypeJsonConverter()
