@@ -46,7 +46,9 @@ Console.WriteLine($"  quotas:            {(quotas.Enabled ? quotas.SharedQps is 
 Console.WriteLine("Press Ctrl+C to stop.");
 try
 {
+#pragma warning disable RS0030 // Banned API: an infinite wait that only Ctrl+C or SIGTERM ends; no clock is read or waited on.
     await Task.Delay(Timeout.Infinite, stop.Token);
+#pragma warning restore RS0030
 }
 catch (OperationCanceledException)
 {

@@ -29,7 +29,7 @@ internal sealed class ValueSetEmitter : IEmitter
             .Line()
             .DocBlock("summary", set.Summary)
             .DocBlock("remarks", set.Remarks)
-            .Line($"[JsonConverter(typeof({name}JsonConverter))]")
+            .Line("[JsonConverter(typeof(DataphinValueSetJsonConverter))]")
             .Line($"public readonly partial struct {name} : IEquatable<{name}>")
             .Block(() =>
             {
@@ -93,8 +93,7 @@ internal sealed class ValueSetEmitter : IEmitter
             })
             .Line()
             .DocLine("summary", $"Reads and writes <see cref=\"{name}\"/> as a JSON string.")
-            .Line("[EditorBrowsable(EditorBrowsableState.Never)]")
-            .Line($"public sealed class {name}JsonConverter : ExtensibleStringJsonConverter<{name}>")
+            .Line($"internal sealed class {name}JsonConverter : ExtensibleStringJsonConverter<{name}>")
             .Block(() => code
                 .DocLine("summary", "Creates the converter.")
                 .Line($"public {name}JsonConverter()")

@@ -20,7 +20,7 @@ namespace Dataphin.OpenApi;
 /// the service adds later can be sent and read back unchanged. Comparison is ordinal (case-sensitive), because the
 /// service's values are case-sensitive.
 /// </remarks>
-[JsonConverter(typeof(DataphinEnvironmentJsonConverter))]
+[JsonConverter(typeof(DataphinValueSetJsonConverter))]
 public readonly partial struct DataphinEnvironment : IEquatable<DataphinEnvironment>
 {
     private readonly string? _value;
@@ -89,8 +89,7 @@ public readonly partial struct DataphinEnvironment : IEquatable<DataphinEnvironm
 }
 
 /// <summary>Reads and writes <see cref="DataphinEnvironment"/> as a JSON string.</summary>
-[EditorBrowsable(EditorBrowsableState.Never)]
-public sealed class DataphinEnvironmentJsonConverter : ExtensibleStringJsonConverter<DataphinEnvironment>
+internal sealed class DataphinEnvironmentJsonConverter : ExtensibleStringJsonConverter<DataphinEnvironment>
 {
     /// <summary>Creates the converter.</summary>
     public DataphinEnvironmentJsonConverter()

@@ -21,7 +21,7 @@ namespace Dataphin.OpenApi;
 /// the service adds later can be sent and read back unchanged. Comparison is ordinal (case-sensitive), because the
 /// service's values are case-sensitive.
 /// </remarks>
-[JsonConverter(typeof(MetadataSubTypeJsonConverter))]
+[JsonConverter(typeof(DataphinValueSetJsonConverter))]
 public readonly partial struct MetadataSubType : IEquatable<MetadataSubType>
 {
     private readonly string? _value;
@@ -126,8 +126,7 @@ public readonly partial struct MetadataSubType : IEquatable<MetadataSubType>
 }
 
 /// <summary>Reads and writes <see cref="MetadataSubType"/> as a JSON string.</summary>
-[EditorBrowsable(EditorBrowsableState.Never)]
-public sealed class MetadataSubTypeJsonConverter : ExtensibleStringJsonConverter<MetadataSubType>
+internal sealed class MetadataSubTypeJsonConverter : ExtensibleStringJsonConverter<MetadataSubType>
 {
     /// <summary>Creates the converter.</summary>
     public MetadataSubTypeJsonConverter()

@@ -21,7 +21,7 @@ namespace Dataphin.OpenApi;
 /// the service adds later can be sent and read back unchanged. Comparison is ordinal (case-sensitive), because the
 /// service's values are case-sensitive.
 /// </remarks>
-[JsonConverter(typeof(MetadataTypeJsonConverter))]
+[JsonConverter(typeof(DataphinValueSetJsonConverter))]
 public readonly partial struct MetadataType : IEquatable<MetadataType>
 {
     private readonly string? _value;
@@ -90,8 +90,7 @@ public readonly partial struct MetadataType : IEquatable<MetadataType>
 }
 
 /// <summary>Reads and writes <see cref="MetadataType"/> as a JSON string.</summary>
-[EditorBrowsable(EditorBrowsableState.Never)]
-public sealed class MetadataTypeJsonConverter : ExtensibleStringJsonConverter<MetadataType>
+internal sealed class MetadataTypeJsonConverter : ExtensibleStringJsonConverter<MetadataType>
 {
     /// <summary>Creates the converter.</summary>
     public MetadataTypeJsonConverter()

@@ -20,7 +20,7 @@ namespace Dataphin.OpenApi;
 /// the service adds later can be sent and read back unchanged. Comparison is ordinal (case-sensitive), because the
 /// service's values are case-sensitive.
 /// </remarks>
-[JsonConverter(typeof(ReferenceTypeJsonConverter))]
+[JsonConverter(typeof(DataphinValueSetJsonConverter))]
 public readonly partial struct ReferenceType : IEquatable<ReferenceType>
 {
     private readonly string? _value;
@@ -89,8 +89,7 @@ public readonly partial struct ReferenceType : IEquatable<ReferenceType>
 }
 
 /// <summary>Reads and writes <see cref="ReferenceType"/> as a JSON string.</summary>
-[EditorBrowsable(EditorBrowsableState.Never)]
-public sealed class ReferenceTypeJsonConverter : ExtensibleStringJsonConverter<ReferenceType>
+internal sealed class ReferenceTypeJsonConverter : ExtensibleStringJsonConverter<ReferenceType>
 {
     /// <summary>Creates the converter.</summary>
     public ReferenceTypeJsonConverter()
