@@ -28,8 +28,16 @@ internal sealed class RecordingHandler : HttpMessageHandler
         return response;
     }
 
-    public static HttpResponseMessage Text(HttpStatusCode status, string body, string mediaType = "text/html")
-        => new(status) { Content = new StringContent(body, Encoding.UTF8, mediaType) };
+    public static HttpResponseMessage Text(HttpStatusCode status, string body, string mediaType = "text/html", params (string Name, string Value)[] headers)
+    {
+        var response = new HttpResponseMessage(status) { Content = new StringContent(body, Encoding.UTF8, mediaType) };
+        foreach (var (name, value) in headers)
+        {
+            response.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        return response;
+    }
 
     public HttpClient CreateClient() => new(this) { Timeout = Timeout.InfiniteTimeSpan };
 
