@@ -13,17 +13,20 @@ namespace Dataphin.OpenApi.Diagnostics;
 /// A gateway in front of the service may echo the request in any shape: raw, percent-encoded (either case, <c>+</c>
 /// for space, even twice), JSON-escaped (<c>\u002B</c>, <c>\/</c>), HTML-escaped (<c>&amp;#43;</c>, <c>&amp;#x2F;</c>,
 /// <c>&amp;plus;</c>), broken into lines (CRLF, <c>&lt;br&gt;</c>) or cut short by itself. So the text is compared in a
-/// normalized form: escapes decoded (up to <see cref="MaxDecodePasses"/> layers), white space, control characters,
-/// <c>+</c> and line-break tags dropped, and letters folded to upper case; the secrets are normalized the same way.
-/// Each character of the normalized text keeps the span of the original text it came from.
+/// normalized form: escapes decoded (up to <see cref="MaxDecodePasses"/> layers), and white space, control characters,
+/// <c>+</c> and line-break tags dropped; the secrets are normalized the same way. Each character of the normalized
+/// text keeps the span of the original text it came from, and each removed stretch of the original becomes <c>***</c>.
 /// </para>
 /// <para>
-/// Any run of <see cref="MinimumRun"/> or more characters of a secret is removed wherever it appears, not only whole
-/// secrets: a secret split by line breaks, cut by the gateway, or crossing the point where a message is cut, loses
-/// every piece of that length. Secrets shorter than <see cref="MinimumRun"/> (at least 4 characters) are removed
-/// where they appear whole. Each removed stretch of the original text becomes <c>***</c>. Because whole runs are
-/// removed before any cut, cutting the result afterwards can leave no prefix or suffix of a secret longer than
-/// <see cref="MinimumRun"/> - 1 characters. A value after <c>Signature=</c> is removed too, whatever signed it.
+/// What is sent on the wire (the security token, the signature) can come back in part, so any run of
+/// <see cref="MinimumRun"/> or more of its characters is removed wherever it appears: a token split by line breaks,
+/// cut by the gateway, or crossing the point where a message is cut loses every piece of that length. The AccessKey
+/// secret is never sent (it only keys the HMAC), so it can come back only whole, where a caller put it into a request;
+/// it is removed where it appears whole, as is a sent secret shorter than <see cref="MinimumRun"/>. Matching the
+/// AccessKey secret whole keeps a weak one (the emulator's <c>testAccessKeySecret</c>) from eating
+/// <c>InvalidAccessKeyId</c> out of an error code. Because all of this happens before any cut, cutting the result
+/// leaves no part of a secret longer than <see cref="MinimumRun"/> - 1 characters. A hex value after
+/// <c>Signature=</c> is removed too, whichever attempt signed it.
 /// </para>
 /// </remarks>
 internal sealed class SecretRedactor
@@ -67,10 +70,10 @@ internal sealed class SecretRedactor
 
     private readonly SecretSet[] _sets;
 
-    /// <summary>Creates a redactor for <paramref name="secrets"/> (null, empty and very short values are ignored).</summary>
-    public SecretRedactor(IReadOnlyList<string?> secrets)
+    /// <summary>Creates a redactor for secrets sent on the wire (null, empty and very short values are ignored).</summary>
+    public SecretRedactor(IReadOnlyList<string?> sentSecrets)
     {
-        _sets = [new SecretSet(secrets)];
+        _sets = [new SecretSet([], sentSecrets)];
     }
 
     private SecretRedactor(SecretSet[] sets)
@@ -84,8 +87,8 @@ internal sealed class SecretRedactor
     /// </summary>
     public static SecretRedactor For(DataphinCredential credential, string? signature)
     {
-        var fixedPart = CredentialSecrets.GetValue(credential, static c => new SecretSet([c.AccessKeySecret, c.SecurityToken]));
-        return new SecretRedactor([fixedPart, new SecretSet([signature])]);
+        var fixedPart = CredentialSecrets.GetValue(credential, static c => new SecretSet([c.AccessKeySecret], [c.SecurityToken]));
+        return new SecretRedactor([fixedPart, new SecretSet([], [signature])]);
     }
 
     /// <summary>The text with every secret, in any of its echoed forms, replaced by <c>***</c>; the same instance when there is none.</summary>
@@ -149,9 +152,9 @@ internal sealed class SecretRedactor
     /// </summary>
     private static void MarkSignatureValues(MappedText normalized, ref bool[]? hit)
     {
-        const string Key = "SIGNATURE=";
+        const string Key = "Signature=";
         var text = normalized.Text;
-        for (var index = text.IndexOf(Key, StringComparison.Ordinal); index >= 0; index = text.IndexOf(Key, index + 1, StringComparison.Ordinal))
+        for (var index = text.IndexOf(Key, StringComparison.OrdinalIgnoreCase); index >= 0; index = text.IndexOf(Key, index + 1, StringComparison.OrdinalIgnoreCase))
         {
             var start = index + Key.Length;
             var end = start;
@@ -176,7 +179,7 @@ internal sealed class SecretRedactor
         }
     }
 
-    /// <summary>Decodes escapes layer by layer, then drops what cannot carry a secret's character and folds case.</summary>
+    /// <summary>Decodes escapes layer by layer, then drops what cannot carry a secret's character.</summary>
     private static MappedText Normalize(string text)
     {
         var current = new MappedText(text, null, null);
@@ -190,7 +193,7 @@ internal sealed class SecretRedactor
             current = decoded;
         }
 
-        return DropAndFold(current);
+        return Drop(current);
     }
 
     private static bool MayHaveEscapes(string text) => text.IndexOfAny(EscapeStarts) >= 0;
@@ -200,7 +203,7 @@ internal sealed class SecretRedactor
             ? c <= ' ' || c == '+' || c == '\u007F'
             : char.IsWhiteSpace(c) || char.IsControl(c) || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format;
 
-    private static MappedText DropAndFold(MappedText input)
+    private static MappedText Drop(MappedText input)
     {
         var text = input.Text;
         var kept = 0;
@@ -212,9 +215,9 @@ internal sealed class SecretRedactor
             }
         }
 
-        if (kept == text.Length && input.IsIdentity)
+        if (kept == text.Length)
         {
-            return new MappedText(text.ToUpperInvariant(), null, null);
+            return input;
         }
 
         var chars = new char[kept];
@@ -225,7 +228,7 @@ internal sealed class SecretRedactor
         {
             if (!IsIgnorable(text[i]))
             {
-                chars[k] = char.ToUpperInvariant(text[i]);
+                chars[k] = text[i];
                 start[k] = input.StartOf(i);
                 end[k] = input.EndOf(i);
                 k++;
@@ -473,15 +476,12 @@ internal sealed class SecretRedactor
     {
         public string Text { get; } = text;
 
-        /// <summary>Whether each character is the original one at the same index (nothing decoded or dropped).</summary>
-        public bool IsIdentity => start is null;
-
         public int StartOf(int i) => start is null ? i : start[i];
 
         public int EndOf(int i) => end is null ? i + 1 : end[i];
     }
 
-    /// <summary>Some secrets, normalized once: short ones to find whole, the rest as runs of <see cref="MinimumRun"/> characters.</summary>
+    /// <summary>Some secrets, normalized once: those to find whole, and those to find in runs of <see cref="MinimumRun"/> characters.</summary>
     private sealed class SecretSet
     {
         // A secret up to this long is searched for directly; a longer one (an STS token) through a set of its runs.
@@ -497,17 +497,20 @@ internal sealed class SecretRedactor
         private readonly ulong _fromAt;
         private readonly bool _beyondAscii;
 
-        public SecretSet(IReadOnlyList<string?> secrets)
+        /// <summary>Normalizes <paramref name="whole"/> (found only whole) and <paramref name="sent"/> (found in runs of <see cref="MinimumRun"/>).</summary>
+        public SecretSet(IReadOnlyList<string?> whole, IReadOnlyList<string?> sent)
         {
-            foreach (var secret in secrets)
+            foreach (var secret in whole)
             {
-                if (string.IsNullOrEmpty(secret))
+                if (NormalizeSecret(secret) is { } normalized)
                 {
-                    continue;
+                    _whole.Add(normalized);
                 }
+            }
 
-                var normalized = Normalize(secret!).Text;
-                if (normalized.Length < MinimumSecretLength)
+            foreach (var secret in sent)
+            {
+                if (NormalizeSecret(secret) is not { } normalized)
                 {
                     continue;
                 }
@@ -548,6 +551,9 @@ internal sealed class SecretRedactor
                 }
             }
         }
+
+        private static string? NormalizeSecret(string? secret)
+            => string.IsNullOrEmpty(secret) || Normalize(secret!).Text is not { Length: >= MinimumSecretLength } normalized ? null : normalized;
 
         /// <summary>Marks in <paramref name="hit"/> every character of <paramref name="text"/> (normalized) that belongs to a secret.</summary>
         public void Mark(string text, ref bool[]? hit)

@@ -42,15 +42,15 @@ internal static class ErrorMapper
         ThrottlingLevel? level,
         SecretRedactor redactor)
     {
-        answer = answer?.Redact(redactor);
+        var redacted = answer?.Redact(redactor);
         var details = new DataphinErrorDetails(operation, status)
         {
-            ErrorCode = answer?.Code,
-            ServiceMessage = answer?.Message,
-            RequestId = answer?.RequestId ?? redactor.Redact(Header(headers, "x-acs-request-id")),
-            HostId = answer?.HostId,
-            Recommend = answer?.Recommend,
-            AccessDeniedDetail = answer?.AccessDeniedDetail,
+            ErrorCode = redacted?.Code,
+            ServiceMessage = redacted?.Message,
+            RequestId = redacted?.RequestId ?? redactor.Redact(Header(headers, "x-acs-request-id")),
+            HostId = redacted?.HostId,
+            Recommend = redacted?.Recommend,
+            AccessDeniedDetail = redacted?.AccessDeniedDetail,
             RetryAfter = RetryAfter(headers),
         };
         if (answer is null)
@@ -58,7 +58,8 @@ internal static class ErrorMapper
             details.ResponseSnippet = Snippet(body, redactor);
         }
 
-        var code = details.ErrorCode ?? string.Empty;
+        // The kind of error is decided on the code as it came: redaction changes what is shown, never which exception is raised.
+        var code = answer?.Code ?? string.Empty;
         if (IsThrottlingCode(code) || (status == 429 && answer?.Code is null))
         {
             details.Hint = "The call was throttled and not executed; it is safe to send again after a pause";

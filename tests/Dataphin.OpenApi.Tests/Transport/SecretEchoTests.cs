@@ -208,6 +208,21 @@ public sealed class SecretEchoTests
     }
 
     [Fact]
+    public async Task Redaction_changes_what_an_error_shows_never_which_exception_is_raised()
+    {
+        // A weak test token shares "SecurityToken" with the code: the code loses it, the error stays an authentication error.
+        const string token = "testSecurityToken-0001";
+        var handler = new RecordingHandler(_ => RecordingHandler.Json(HttpStatusCode.BadRequest,
+            "{\"RequestId\":\"R-1\",\"Code\":\"InvalidSecurityToken.Expired\",\"Message\":\"The security token has expired.\"}"));
+        using var client = TestClients.Create(handler, new DataphinCredential(TestClients.AccessKeyId, Secret, token));
+
+        var ex = await Assert.ThrowsAsync<DataphinAuthenticationException>(() => client.AddRegisterLineageAsync(Tenant, TestClients.ValidAddCommand()));
+
+        Assert.Equal("Invalid***.Expired", ex.ErrorCode);
+        Assert.Contains("Check that the AccessKey belongs to a RAM user", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_successful_answer_echoing_the_token_does_not_carry_it_into_the_response_or_the_logs()
     {
         var logs = new CapturingLoggerProvider();
