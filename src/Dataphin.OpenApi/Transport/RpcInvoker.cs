@@ -126,12 +126,13 @@ internal sealed class RpcInvoker
 #endif
         var status = (int)response.StatusCode;
         var answer = ServiceAnswer.TryParse(body);
+        var redactor = SecretRedactor.For(credential, signature);
         if (status is >= 200 and < 300 && answer is not null && answer.Success != false)
         {
-            return new RpcResult(status, answer, body);
+            return new RpcResult(status, answer.Redact(redactor), body);
         }
 
-        throw ErrorMapper.Create(request.Action, status, answer, body, response.Headers, level, [credential.AccessKeySecret, credential.SecurityToken, signature]);
+        throw ErrorMapper.Create(request.Action, status, answer, body, response.Headers, level, redactor);
     }
 
     /// <summary>Builds the HTTP request of one attempt and signs it (ACS3-HMAC-SHA256).</summary>
