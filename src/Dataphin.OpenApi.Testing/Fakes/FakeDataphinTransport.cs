@@ -308,7 +308,7 @@ public sealed class FakeDataphinTransport : HttpMessageHandler
 
         if (answer.NeverAnswers)
         {
-            await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(Timeout.InfiniteTimeSpan, _time, cancellationToken).ConfigureAwait(false);
         }
 
         cancellationToken.ThrowIfCancellationRequested();
