@@ -69,7 +69,8 @@ public sealed class RegisteredReference
     public override string ToString()
         => IsByGuid ? $"{Guid}" : EmulatorGuid + (Env is null ? string.Empty : "@" + Env);
 
-    internal static RegisteredReference From(JsonElement json) => new(json.Clone());
+    /// <summary>Reads a reference; every value is copied out, so the element's document may be disposed afterwards.</summary>
+    internal static RegisteredReference From(JsonElement json) => new(json);
 
     private static string? Text(JsonElement json, string name)
         => json.TryGetProperty(name, out var value) ? value.ValueKind switch
