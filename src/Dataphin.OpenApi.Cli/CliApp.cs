@@ -74,6 +74,11 @@ internal static class CliApp
         command.SetAction(async (parse, cancellationToken) =>
         {
             var path = parse.GetValue(file)!;
+            if (Directory.Exists(path.FullName))
+            {
+                throw new CliUsageException($"'{path.FullName}' is a directory; --file takes a manifest file (.json, .jsonl or .csv).");
+            }
+
             if (!path.Exists)
             {
                 throw new CliUsageException($"The manifest '{path.FullName}' does not exist.");

@@ -187,4 +187,51 @@ public class LineageCommandTests
         Assert.Equal(2, run.ExitCode);
         Assert.Contains(expected, run.Stderr);
     }
+
+    [Theory]
+    [InlineData("samples")]
+    [InlineData("samples/manifests")]
+    public async Task A_directory_given_as_the_manifest_is_named_as_a_directory(string relative)
+    {
+        var handler = new FakeDataphinHandler();
+        var directory = Path.Combine(AppContext.BaseDirectory, relative);
+
+        var run = await CliRun.RunAsync(handler, "lineage", "add", "--file", directory);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains($"'{directory}' is a directory; --file takes a manifest file", run.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Cannot tell the manifest format", run.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("does not exist", run.Stderr, StringComparison.Ordinal);
+        Assert.Empty(handler.Requests);
+    }
+
+    [Fact]
+    public async Task Repeated_keys_and_bytes_that_are_not_utf8_are_invalid_items_with_their_lines_and_the_rest_is_registered()
+    {
+        const string Good = "{\"Source\":{\"Guid\":\"a.b\",\"MetadataType\":\"TABLE\",\"ReferenceType\":\"BY_GUID\"},\"Target\":{\"Guid\":\"a.c\",\"MetadataType\":\"TABLE\",\"ReferenceType\":\"BY_GUID\"}}";
+        var manifest = Path.Combine(Path.GetTempPath(), $"dataphin-cli-{Guid.NewGuid():N}.jsonl");
+        var bytes = new List<byte>();
+        bytes.AddRange(System.Text.Encoding.UTF8.GetBytes(Good + "\n" + Good.Replace("{\"Source\"", "{\"Id\":1,\"Id\":2,\"Source\"", StringComparison.Ordinal) + "\n"));
+        var line3 = new List<byte>(System.Text.Encoding.UTF8.GetBytes(Good));
+        line3.Insert(Good.IndexOf("a.b", StringComparison.Ordinal) + 1, 0xFF); // "a\xFF.b", at byte offset 20 of line 3
+        bytes.AddRange(line3);
+        bytes.AddRange(System.Text.Encoding.UTF8.GetBytes("\n" + Good + "\n"));
+        await File.WriteAllBytesAsync(manifest, bytes.ToArray());
+        try
+        {
+            var handler = new FakeDataphinHandler();
+            var run = await CliRun.RunAsync(handler, "lineage", "add", "--file", manifest);
+
+            Assert.Equal(1, run.ExitCode);
+            Assert.Contains("4 items: 2 succeeded, 0 failed, 2 invalid", run.Stdout);
+            Assert.Contains("INVALID line 2: $.Id: Line 2: the property \"Id\" appears twice in the same object", run.Stdout);
+            Assert.Contains("INVALID line 3: $: Line 3 is not valid UTF-8: the byte 0xFF at byte offset 20 of the line", run.Stdout);
+            Assert.Equal(2, handler.Requests.Count);
+            Assert.DoesNotContain(handler.Requests, r => r.Command.Contains('\uFFFD', StringComparison.Ordinal));
+        }
+        finally
+        {
+            File.Delete(manifest);
+        }
+    }
 }
