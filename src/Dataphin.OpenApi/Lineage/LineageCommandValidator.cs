@@ -327,9 +327,9 @@ public static class LineageCommandValidator
         }
     }
 
-    private const string LoneSurrogateSentence = "has an unpaired UTF-16 surrogate (invalid UTF-16 text, which has no UTF-8 form and would be sent as U+FFFD); fix the text where it was produced.";
+    internal const string LoneSurrogateSentence = "has an unpaired UTF-16 surrogate (invalid UTF-16 text, which has no UTF-8 form and would be sent as U+FFFD); fix the text where it was produced.";
 
-    private static bool HasLoneSurrogate(string value)
+    internal static bool HasLoneSurrogate(string value)
     {
         for (var i = 0; i < value.Length; i++)
         {

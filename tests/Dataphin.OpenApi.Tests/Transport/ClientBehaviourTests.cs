@@ -35,6 +35,24 @@ public sealed class ClientBehaviourTests
     }
 
     [Fact]
+    public async Task Unpaired_surrogates_in_OpUserId_or_a_general_parameter_are_refused_not_sent_as_replacement_characters()
+    {
+        var handler = new RecordingHandler();
+        using var client = TestClients.Create(handler);
+
+        var lineage = await Assert.ThrowsAsync<DataphinValidationException>(() => client.AddRegisterLineageAsync(1, TestClients.ValidAddCommand(), opUserId: "user\uD800"));
+        var general = await Assert.ThrowsAsync<DataphinValidationException>(() => client.SendAsync(
+            new DataphinOperationRequest("ListFiles", 1).AddQuery("Keyword", "ok\U0001F600").AddForm("Filter", "\uDC00x")));
+
+        var opUser = Assert.Single(lineage.Errors);
+        Assert.Equal(("OpUserId", DataphinValidationRules.InvalidUtf16), (opUser.Path, opUser.Rule));
+        var form = Assert.Single(general.Errors);
+        Assert.Equal(("Form[0]", DataphinValidationRules.InvalidUtf16), (form.Path, form.Rule));
+        Assert.Contains("'Filter'", form.Message, StringComparison.Ordinal);
+        Assert.Empty(handler.Requests);
+    }
+
+    [Fact]
     public async Task Every_request_is_signed_over_host_content_type_and_all_x_acs_headers()
     {
         var handler = new FakeDataphinTransport();
