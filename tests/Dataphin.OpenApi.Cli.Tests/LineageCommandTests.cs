@@ -193,7 +193,7 @@ public class LineageCommandTests
     [InlineData("samples/manifests")]
     public async Task A_directory_given_as_the_manifest_is_named_as_a_directory(string relative)
     {
-        var handler = new FakeDataphinHandler();
+        var handler = new FakeDataphinTransport();
         var directory = Path.Combine(AppContext.BaseDirectory, relative);
 
         var run = await CliRun.RunAsync(handler, "lineage", "add", "--file", directory);
@@ -219,7 +219,7 @@ public class LineageCommandTests
         await File.WriteAllBytesAsync(manifest, bytes.ToArray());
         try
         {
-            var handler = new FakeDataphinHandler();
+            var handler = new FakeDataphinTransport();
             var run = await CliRun.RunAsync(handler, "lineage", "add", "--file", manifest);
 
             Assert.Equal(1, run.ExitCode);
@@ -227,7 +227,7 @@ public class LineageCommandTests
             Assert.Contains("INVALID line 2: $.Id: Line 2: the property \"Id\" appears twice in the same object", run.Stdout);
             Assert.Contains("INVALID line 3: $: Line 3 is not valid UTF-8: the byte 0xFF at byte offset 20 of the line", run.Stdout);
             Assert.Equal(2, handler.Requests.Count);
-            Assert.DoesNotContain(handler.Requests, r => r.Command.Contains('\uFFFD', StringComparison.Ordinal));
+            Assert.DoesNotContain(handler.Requests, r => CliRun.Command(r).Contains('\uFFFD', StringComparison.Ordinal));
         }
         finally
         {

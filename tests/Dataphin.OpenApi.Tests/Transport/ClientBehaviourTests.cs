@@ -37,7 +37,7 @@ public sealed class ClientBehaviourTests
     [Fact]
     public async Task Unpaired_surrogates_in_OpUserId_or_a_general_parameter_are_refused_not_sent_as_replacement_characters()
     {
-        var handler = new RecordingHandler();
+        var handler = new FakeDataphinTransport();
         using var client = TestClients.Create(handler);
 
         var lineage = await Assert.ThrowsAsync<DataphinValidationException>(() => client.AddRegisterLineageAsync(1, TestClients.ValidAddCommand(), opUserId: "user\uD800"));
