@@ -29,8 +29,7 @@ internal static class OperationJsonMetadata
             ObjectCreator = create,
             PropertyMetadataInitializer = _ => properties(options),
         });
-        info.OriginatingResolver = origin;
-        return info;
+        return Origin(info, origin);
     }
 
     /// <summary>The metadata of one property: its C# and wire names and how to read and write it.</summary>
@@ -87,8 +86,14 @@ internal static class OperationJsonMetadata
         return info;
     }
 
+    /// <summary>
+    /// Marks where the metadata came from, and clears the type-level number handling the factories set to
+    /// <see cref="JsonNumberHandling.Strict"/>, so the options' (numbers may arrive as strings) apply, as they do for
+    /// System.Text.Json's own generated metadata.
+    /// </summary>
     private static JsonTypeInfo<T> Origin<T>(JsonTypeInfo<T> info, IJsonTypeInfoResolver origin)
     {
+        info.NumberHandling = null;
         info.OriginatingResolver = origin;
         return info;
     }
