@@ -18,7 +18,7 @@ namespace Dataphin.OpenApi;
 /// Console.WriteLine(response.RequestId);
 /// </code>
 /// </example>
-public class DataphinClient : IDisposable
+public partial class DataphinClient : IDisposable
 {
     private readonly HttpClient? _ownedHttpClient;
     private readonly RpcInvoker _invoker = null!;
