@@ -100,7 +100,7 @@ public sealed class GoldenSignatureTests
         var operation = golden.GetProperty("operation");
         var request = golden.GetProperty("request");
 
-        var rpc = DataphinClient.BuildLineageRequest(operation.GetProperty("opTenantId").GetInt64(), GoldenDeleteCommand(), opUserId: null);
+        var rpc = RpcRequestBuilder.BuildLineage(operation.GetProperty("opTenantId").GetInt64(), GoldenDeleteCommand(), opUserId: null);
         Assert.Equal(request.GetProperty("bodyUtf8").GetString(), Encoding.UTF8.GetString(rpc.Body));
         Assert.Equal(request.GetProperty("bodySha256").GetString(), rpc.BodySha256);
         Assert.Equal(request.GetProperty("rawUrl").GetString(), rpc.PathAndQuery);
@@ -108,7 +108,8 @@ public sealed class GoldenSignatureTests
         var fixedDate = DateTimeOffset.Parse(golden.GetProperty("fixed").GetProperty("date").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
         var credentials = golden.GetProperty("credentials");
         var credential = new DataphinCredential(credentials.GetProperty("accessKeyId").GetString()!, credentials.GetProperty("accessKeySecret").GetString()!);
-        var invoker = new RpcInvoker(new HttpClient(), new Uri("https://" + request.GetProperty("headers").GetProperty("host").GetString()), DataphinCredentialProvider.FromCredential(credential), new ManualTimeProvider(fixedDate), null)
+        using var http = new HttpClient();
+        var invoker = new AttemptInvoker(() => http, new Uri("https://" + request.GetProperty("headers").GetProperty("host").GetString()), new ManualTimeProvider(fixedDate), userAgentSuffix: null, observer: null)
         {
             NonceFactory = () => golden.GetProperty("fixed").GetProperty("nonce").GetString()!,
         };

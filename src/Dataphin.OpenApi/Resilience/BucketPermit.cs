@@ -1,4 +1,4 @@
-namespace Dataphin.OpenApi.Throttling;
+namespace Dataphin.OpenApi.Resilience;
 
 /// <summary>The answer of <see cref="AdaptiveTokenBucket.AcquireAsync"/>: a permit taken (and when), or a refusal with the estimated wait.</summary>
 internal readonly struct BucketPermit

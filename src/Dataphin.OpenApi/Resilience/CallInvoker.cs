@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using Dataphin.OpenApi.Diagnostics;
-using Dataphin.OpenApi.Throttling;
 using Dataphin.OpenApi.Transport;
 using Polly;
 using Polly.CircuitBreaker;
@@ -10,13 +9,14 @@ using Polly.Timeout;
 namespace Dataphin.OpenApi.Resilience;
 
 /// <summary>
-/// The one path every call of a <see cref="DataphinClient"/> takes: look the operation up in the catalog, check the
-/// edition, then run the attempts through the (cached) pipeline of its throttling level, and map what Polly raises
-/// (timeouts, an open circuit) to this package's exceptions.
+/// A call, the step between the facade (<see cref="DataphinClient"/>) and the
+/// attempts: looks the operation up in the catalog, checks the edition, then runs the attempts
+/// (<see cref="AttemptInvoker"/>) through the cached pipeline of the operation's throttling level, and maps what Polly
+/// raises (timeouts, an open circuit) to this package's exceptions. Also the call's log line, metrics and span.
 /// </summary>
-internal sealed class ResilientInvoker
+internal sealed class CallInvoker
 {
-    private readonly RpcInvoker _invoker;
+    private readonly AttemptInvoker _attempts;
     private readonly DataphinCredentialProvider _credentials;
     private readonly DataphinClientOptions _options;
     private readonly DiagnosticsObserver _observer;
@@ -24,20 +24,32 @@ internal sealed class ResilientInvoker
     private readonly ResiliencePipeline?[] _pipelines = new ResiliencePipeline?[3];
     private readonly object _gate = new();
 
-    public ResilientInvoker(RpcInvoker invoker, DataphinCredentialProvider credentials, DataphinClientOptions options)
+    /// <summary>Creates the call step, and the attempt step below it, sending to <paramref name="endpoint"/>.</summary>
+    /// <param name="httpClients">The HTTP client source, asked once per attempt.</param>
+    /// <param name="endpoint">The resolved endpoint.</param>
+    /// <param name="credentials">Asked once per attempt for the credential.</param>
+    /// <param name="options">The client's (validated, copied) settings.</param>
+    public CallInvoker(Func<HttpClient> httpClients, Uri endpoint, DataphinCredentialProvider credentials, DataphinClientOptions options)
     {
-        _invoker = invoker;
         _credentials = credentials;
         _options = options;
         _observer = new DiagnosticsObserver(options.LoggerFactory?.CreateLogger(DataphinLog.CategoryName), options.Observer);
-        _limiter = new ClientRateLimiter(invoker.Endpoint.Authority, credentials, options, _observer);
+        _attempts = new AttemptInvoker(httpClients, endpoint, options.TimeProvider, options.UserAgentSuffix, _observer);
+        _limiter = new ClientRateLimiter(endpoint.Authority, options, _observer);
     }
+
+    public Uri Endpoint => _attempts.Endpoint;
+
+    internal AttemptInvoker Attempts => _attempts;
 
     internal ClientRateLimiter RateLimiter => _limiter;
 
     internal Microsoft.Extensions.Logging.ILogger? Logger => _observer.Logger;
 
-    public async Task<RpcResult> InvokeAsync(RpcRequest request, long opTenantId, CancellationToken cancellationToken)
+    /// <summary>Runs the call of <paramref name="request"/> and returns the successful answer, or throws the typed error.</summary>
+    /// <param name="request">The validated request, built once.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<RpcResult> InvokeAsync(RpcRequest request, CancellationToken cancellationToken)
     {
         var operation = DataphinOperationCatalog.GetOrUnknown(request.Action);
         CheckEdition(operation);
@@ -45,18 +57,18 @@ internal sealed class ResilientInvoker
 
         var time = _options.TimeProvider;
         var started = time.GetTimestamp();
-        var call = new DataphinCall(operation, opTenantId, request, started, _options.Timeouts.TotalTimeout);
+        var call = new DataphinCall(operation, request, _credentials, started, _options.Timeouts.TotalTimeout);
         var pipeline = PipelineFor(operation.Level);
         var context = ResilienceContextPool.Shared.Get(operation.Name, continueOnCapturedContext: false, cancellationToken);
         context.Properties.Set(DataphinCall.Key, call);
-        using var activity = DataphinTelemetry.Source.HasListeners() ? StartCallActivity(operation, opTenantId) : null;
+        using var activity = DataphinTelemetry.Source.HasListeners() ? StartCallActivity(operation, request.OpTenantId) : null;
         RpcOutcome result = default;
         try
         {
             var outcome = await pipeline.ExecuteOutcomeAsync(
-                static (ctx, state) => state.Self.SendAttemptAsync(ctx, state.Call),
+                static (ctx, state) => state.Attempts.SendAsync(ctx, state.Call),
                 context,
-                (Self: this, Call: call)).ConfigureAwait(false);
+                (Attempts: _attempts, Call: call)).ConfigureAwait(false);
             if (outcome.Exception is { } exception)
             {
                 var translated = Translate(exception, call, cancellationToken);
@@ -163,43 +175,6 @@ internal sealed class ResilientInvoker
             }
 
             return _pipelines[index]!;
-        }
-    }
-
-    private async ValueTask<Outcome<RpcResult>> SendAttemptAsync(ResilienceContext context, DataphinCall call)
-    {
-        var time = _options.TimeProvider;
-        var started = time.GetTimestamp();
-        using var activity = DataphinTelemetry.Source.HasListeners() ? DataphinTelemetry.Source.StartActivity("Dataphin." + call.Operation.Name + " attempt", ActivityKind.Client) : null;
-        if (activity is { IsAllDataRequested: true } && call.RetryAttempt > 0)
-        {
-            activity.SetTag("http.request.resend_count", call.RetryAttempt);
-        }
-
-        try
-        {
-            var credential = call.Credential ?? await _credentials.GetCredentialAsync(context.CancellationToken).ConfigureAwait(false);
-            call.Credential = null;
-            var result = await _invoker.SendAttemptAsync(call.Request, credential, call.Operation.Level, call.RetryAttempt, call.RetryDelay, context.CancellationToken).ConfigureAwait(false);
-            _observer.OnAttempt(call.Operation.Name, call.Operation.Level, call.RetryAttempt, result.Status, null, time.GetElapsedTime(started));
-            activity?.SetTag("http.response.status_code", result.Status);
-            return Outcome.FromResult(result);
-        }
-        catch (Exception exception)
-        {
-            var request = exception as DataphinRequestException;
-            _observer.OnAttempt(call.Operation.Name, call.Operation.Level, call.RetryAttempt, request?.Status ?? 0, request?.ErrorCode, time.GetElapsedTime(started));
-            if (activity is not null)
-            {
-                if (request is { Status: > 0 })
-                {
-                    activity.SetTag("http.response.status_code", request.Status);
-                }
-
-                activity.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
-            }
-
-            return Outcome.FromException<RpcResult>(exception);
         }
     }
 

@@ -1,4 +1,4 @@
-namespace Dataphin.OpenApi.Throttling;
+namespace Dataphin.OpenApi.Resilience;
 
 /// <summary>Counts the calls sent on one day against one daily cap, and says when the warning threshold is first reached.</summary>
 internal sealed class DailyQuotaCounter

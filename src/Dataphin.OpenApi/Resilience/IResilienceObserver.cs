@@ -1,4 +1,4 @@
-namespace Dataphin.OpenApi.Throttling;
+namespace Dataphin.OpenApi.Resilience;
 
 /// <summary>
 /// The hook point for logging and metrics of the request path. Every method is called on the calling path, so an

@@ -1,4 +1,4 @@
-namespace Dataphin.OpenApi.Throttling;
+namespace Dataphin.OpenApi.Resilience;
 
 /// <summary>
 /// A token bucket on a <see cref="TimeProvider"/> (so tests run it on a fake clock) that serves waiters in order

@@ -1,4 +1,4 @@
-namespace Dataphin.OpenApi.Throttling;
+namespace Dataphin.OpenApi.Resilience;
 
 /// <summary>The quotas of each edition (throttling.md, "Quotas per edition"), with the user's overrides applied.</summary>
 internal static class EditionQuotas

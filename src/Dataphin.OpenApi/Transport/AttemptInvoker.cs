@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Reflection;
@@ -5,15 +6,19 @@ using System.Security.Cryptography;
 using Dataphin.OpenApi.Authentication;
 using Dataphin.OpenApi.Diagnostics;
 using Dataphin.OpenApi.Internal;
+using Dataphin.OpenApi.Resilience;
 using Microsoft.Extensions.Logging;
+using Polly;
 
 namespace Dataphin.OpenApi.Transport;
 
 /// <summary>
-/// Sends one attempt of an <see cref="RpcRequest"/>: a new <see cref="HttpRequestMessage"/> from the kept body
-/// bytes, signed with a fresh date and nonce, and maps the answer to a result or a typed exception.
+/// One attempt of a call, the innermost step of the level's pipeline (after the rate limiter's permit): takes the
+/// attempt's credential (fetched once per attempt, see <see cref="DataphinCall.GetAttemptCredentialAsync"/>), builds
+/// a new <see cref="HttpRequestMessage"/> from the call's kept body bytes, signs it with a fresh date and nonce,
+/// sends it, and maps the answer to a result or a typed exception.
 /// </summary>
-internal sealed class RpcInvoker
+internal sealed class AttemptInvoker
 {
     private const string FormContentType = "application/x-www-form-urlencoded";
     private const int NonceLength = 16;
@@ -27,26 +32,24 @@ internal sealed class RpcInvoker
 #endif
 
     private static readonly string DefaultUserAgent =
-        $"Dataphin.OpenApi/{typeof(RpcInvoker).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0"} ({System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}; {System.Runtime.InteropServices.RuntimeInformation.OSDescription.Split(' ')[0]})";
+        $"Dataphin.OpenApi/{typeof(AttemptInvoker).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0"} ({System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}; {System.Runtime.InteropServices.RuntimeInformation.OSDescription.Split(' ')[0]})";
 
     private readonly Func<HttpClient> _http;
-    private readonly DataphinCredentialProvider _credentials;
     private readonly TimeProvider _time;
     private readonly string _userAgent;
-    private readonly ILogger? _logger;
+    private readonly DiagnosticsObserver? _observer;
 
-    public RpcInvoker(HttpClient http, Uri endpoint, DataphinCredentialProvider credentials, TimeProvider time, string? userAgentSuffix)
-        : this(() => http, endpoint, credentials, time, userAgentSuffix, logger: null)
-    {
-    }
-
-    /// <summary>Creates the invoker over an HTTP client source asked once per attempt (for example <c>IHttpClientFactory</c>, so handlers rotate).</summary>
-    public RpcInvoker(Func<HttpClient> http, Uri endpoint, DataphinCredentialProvider credentials, TimeProvider time, string? userAgentSuffix, ILogger? logger)
+    /// <summary>Creates the attempt step over an HTTP client source asked once per attempt (for example <c>IHttpClientFactory</c>, so handlers rotate).</summary>
+    /// <param name="http">The HTTP client source.</param>
+    /// <param name="endpoint">The endpoint (scheme, host and port).</param>
+    /// <param name="time">The clock of the <c>x-acs-date</c> header and of the attempt's duration.</param>
+    /// <param name="userAgentSuffix">Text appended to the <c>User-Agent</c> header.</param>
+    /// <param name="observer">Receives each attempt's end, for logs and metrics; <see langword="null"/> for none.</param>
+    public AttemptInvoker(Func<HttpClient> http, Uri endpoint, TimeProvider time, string? userAgentSuffix, DiagnosticsObserver? observer)
     {
         _http = http;
-        _logger = logger;
+        _observer = observer;
         Endpoint = endpoint;
-        _credentials = credentials;
         _time = time;
         _userAgent = string.IsNullOrWhiteSpace(userAgentSuffix) ? DefaultUserAgent : DefaultUserAgent + " " + userAgentSuffix!.Trim();
     }
@@ -88,33 +91,59 @@ internal sealed class RpcInvoker
 
     public static string FormatDate(DateTimeOffset now) => now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
-    /// <summary>Sends one signed attempt and returns the successful answer, or throws the typed error.</summary>
-    /// <param name="request">The logical call.</param>
-    /// <param name="level">The operation's throttling level, for throttling errors.</param>
-    /// <param name="retryAttempt">0 for the first attempt; on retries the attempt number, sent as <c>x-acs-retry-attempts</c>.</param>
-    /// <param name="retryDelay">The wait before this retry, sent as <c>x-acs-retry-delay</c>.</param>
-    /// <param name="cancellationToken">Cancels the attempt.</param>
-    public async Task<RpcResult> SendAttemptAsync(RpcRequest request, ThrottlingLevel? level, int retryAttempt, TimeSpan retryDelay, CancellationToken cancellationToken)
+    /// <summary>Runs one attempt of <paramref name="call"/>: the pipeline's innermost callback. Never throws: a failure is the outcome.</summary>
+    /// <param name="context">The pipeline's context; its token cancels the attempt (attempt and total timeouts, the caller).</param>
+    /// <param name="call">The call.</param>
+    public async ValueTask<Outcome<RpcResult>> SendAsync(ResilienceContext context, DataphinCall call)
     {
-        var credential = await _credentials.GetCredentialAsync(cancellationToken).ConfigureAwait(false);
-        return await SendAttemptAsync(request, credential, level, retryAttempt, retryDelay, cancellationToken).ConfigureAwait(false);
+        var started = _time.GetTimestamp();
+        var operation = call.Operation;
+        var retryAttempt = call.RetryAttempt;
+        using var activity = DataphinTelemetry.Source.HasListeners() ? DataphinTelemetry.Source.StartActivity("Dataphin." + operation.Name + " attempt", ActivityKind.Client) : null;
+        if (activity is { IsAllDataRequested: true } && retryAttempt > 0)
+        {
+            activity.SetTag("http.request.resend_count", retryAttempt);
+        }
+
+        try
+        {
+            var credential = await call.GetAttemptCredentialAsync(context.CancellationToken).ConfigureAwait(false);
+            var result = await SendSignedAsync(call.Request, credential, operation.Level, retryAttempt, call.RetryDelay, context.CancellationToken).ConfigureAwait(false);
+            _observer?.OnAttempt(operation.Name, operation.Level, retryAttempt, result.Status, null, _time.GetElapsedTime(started));
+            activity?.SetTag("http.response.status_code", result.Status);
+            return Outcome.FromResult(result);
+        }
+        catch (Exception exception)
+        {
+            var request = exception as DataphinRequestException;
+            _observer?.OnAttempt(operation.Name, operation.Level, retryAttempt, request?.Status ?? 0, request?.ErrorCode, _time.GetElapsedTime(started));
+            if (activity is not null)
+            {
+                if (request is { Status: > 0 })
+                {
+                    activity.SetTag("http.response.status_code", request.Status);
+                }
+
+                activity.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
+            }
+
+            return Outcome.FromException<RpcResult>(exception);
+        }
+        finally
+        {
+            call.EndAttempt();
+        }
     }
 
-    /// <summary>Sends one attempt signed with <paramref name="credential"/> (already fetched, e.g. to find the rate limiter's bucket).</summary>
-    /// <param name="request">The logical call.</param>
-    /// <param name="credential">The credential to sign with.</param>
-    /// <param name="level">The operation's throttling level, for throttling errors.</param>
-    /// <param name="retryAttempt">0 for the first attempt; on retries the attempt number, sent as <c>x-acs-retry-attempts</c>.</param>
-    /// <param name="retryDelay">The wait before this retry, sent as <c>x-acs-retry-delay</c>.</param>
-    /// <param name="cancellationToken">Cancels the attempt.</param>
-    public async Task<RpcResult> SendAttemptAsync(RpcRequest request, DataphinCredential credential, ThrottlingLevel? level, int retryAttempt, TimeSpan retryDelay, CancellationToken cancellationToken)
+    /// <summary>Signs, sends and maps one attempt with <paramref name="credential"/>.</summary>
+    private async Task<RpcResult> SendSignedAsync(RpcRequest request, DataphinCredential credential, ThrottlingLevel level, int retryAttempt, TimeSpan retryDelay, CancellationToken cancellationToken)
     {
-        string? signature = null;
-        using var message = CreateSignedMessage(request, credential, retryAttempt, retryDelay, out signature);
-        if (_logger is not null && _logger.IsEnabled(LogLevel.Trace))
+        using var message = CreateSignedMessage(request, credential, retryAttempt, retryDelay, out var signature);
+        var logger = _observer?.Logger;
+        if (logger is not null && logger.IsEnabled(LogLevel.Trace))
         {
 #pragma warning disable CA1873 // Guarded by IsEnabled(Trace) just above; the analyzer does not see through the generated method.
-            DataphinLog.SendingRequest(_logger, request.Action, retryAttempt + 1, LogRedaction.Query(request.Query), request.Body.Length, LogRedaction.Headers(message));
+            DataphinLog.SendingRequest(logger, request.Action, retryAttempt + 1, LogRedaction.Query(request.Query), request.Body.Length, LogRedaction.Headers(message));
 #pragma warning restore CA1873
         }
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Dataphin.OpenApi.Throttling;
+namespace Dataphin.OpenApi.Resilience;
 
 /// <summary>
 /// The process-wide token buckets and daily counters, keyed by endpoint (host and port), tenant, AccessKey id and
