@@ -8,6 +8,7 @@ namespace Dataphin.OpenApi;
 /// The client of the Dataphin OpenAPI. Thread-safe: create one per endpoint and credential and share it (a
 /// singleton in dependency injection). Every call validates its input first and sends nothing when it is invalid,
 /// signs each attempt with ACS3-HMAC-SHA256, and maps every answer to a typed result or a typed exception.
+/// <see cref="DataphinPipelineHandler"/> offers the same request path to any <see cref="HttpClient"/>-based caller.
 /// </summary>
 /// <example>
 /// <code>

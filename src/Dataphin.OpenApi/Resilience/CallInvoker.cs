@@ -9,7 +9,7 @@ using Polly.Timeout;
 namespace Dataphin.OpenApi.Resilience;
 
 /// <summary>
-/// A call, the step between the facade (<see cref="DataphinClient"/>) and the
+/// A call, the step between the facade (<see cref="DataphinClient"/>, <see cref="DataphinPipelineHandler"/>) and the
 /// attempts: looks the operation up in the catalog, checks the edition, then runs the attempts
 /// (<see cref="AttemptInvoker"/>) through the cached pipeline of the operation's throttling level, and maps what Polly
 /// raises (timeouts, an open circuit) to this package's exceptions. Also the call's log line, metrics and span.
