@@ -44,8 +44,6 @@ internal sealed class CallInvoker
 
     internal ClientRateLimiter RateLimiter => _limiter;
 
-    internal Microsoft.Extensions.Logging.ILogger? Logger => _observer.Logger;
-
     /// <summary>Runs the call of <paramref name="request"/> and returns the successful answer, or throws the typed error.</summary>
     /// <param name="request">The validated request, built once.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
