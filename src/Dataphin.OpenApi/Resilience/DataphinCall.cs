@@ -69,7 +69,21 @@ internal sealed class DataphinCall(DataphinOperationInfo operation, RpcRequest r
     /// until <see cref="EndAttempt"/>; so a rotated key or a refreshed STS token is picked up by the next attempt.
     /// </summary>
     public ValueTask<DataphinCredential> GetAttemptCredentialAsync(CancellationToken cancellationToken)
-        => _attemptCredential is { } started ? new(started) : FetchAsync(cancellationToken);
+    {
+        if (_attemptCredential is { } started)
+        {
+            return new(started);
+        }
+
+        var fetching = credentials.GetCredentialAsync(cancellationToken);
+        if (fetching.IsCompletedSuccessfully)
+        {
+            // A fixed credential answers at once: no state machine on the hot path.
+            return new(_attemptCredential = fetching.Result);
+        }
+
+        return KeepAsync(fetching);
+    }
 
     /// <summary>The attempt is over (sent, refused or failed): the next one asks the provider again.</summary>
     public void EndAttempt() => _attemptCredential = null;
@@ -86,6 +100,6 @@ internal sealed class DataphinCall(DataphinOperationInfo operation, RpcRequest r
         return left > TimeSpan.Zero ? left : TimeSpan.Zero;
     }
 
-    private async ValueTask<DataphinCredential> FetchAsync(CancellationToken cancellationToken)
-        => _attemptCredential = await credentials.GetCredentialAsync(cancellationToken).ConfigureAwait(false);
+    private async ValueTask<DataphinCredential> KeepAsync(ValueTask<DataphinCredential> fetching)
+        => _attemptCredential = await fetching.ConfigureAwait(false);
 }
