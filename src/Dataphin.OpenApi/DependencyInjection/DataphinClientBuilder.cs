@@ -68,6 +68,15 @@ public sealed class DataphinClientBuilder
     public DataphinClientBuilder UsePipeline(Func<DataphinPipelineContext, ResiliencePipeline> factory)
         => ConfigureOptions(o => o.PipelineFactory = factory);
 
+    /// <summary>Takes the client's rate limiters from a provider built from the container (for example one that shares quotas between processes).</summary>
+    /// <param name="factory">Creates the provider (called once per options build; return a singleton to share it).</param>
+    /// <returns>This builder.</returns>
+    public DataphinClientBuilder UseRateLimiterProvider(Func<IServiceProvider, DataphinRateLimiterProvider> factory)
+    {
+        Services.AddOptions<DataphinClientOptions>(Name).Configure<IServiceProvider>((o, services) => o.RateLimit.Provider = factory(services));
+        return this;
+    }
+
     /// <summary>Takes credentials from a provider built from the container (asked on every attempt: rotated AccessKeys, STS tokens).</summary>
     /// <param name="factory">Creates the provider.</param>
     /// <returns>This builder.</returns>

@@ -1,67 +1,127 @@
 namespace Dataphin.OpenApi.Resilience;
 
 /// <summary>
-/// A token bucket on a <see cref="TimeProvider"/> (so tests run it on a fake clock) that serves waiters in order
-/// and adapts its fill rate like the AWS SDK's adaptive retry mode: a throttling answer cuts the rate to
-/// <see cref="Beta"/> of what it was, and the rate then recovers along a cubic curve back to the configured quota.
-/// A permit is taken only when it is handed to a caller, just before the caller sends; a waiter that is cancelled
-/// or runs out of its wait budget takes none.
+/// A token bucket on a <see cref="TimeProvider"/> (so tests run it on a fake clock) that serves waiters in order and
+/// settles just below the quota the service really enforces, learning it from throttling answers (the AWS SDK's
+/// adaptive mode and TCP CUBIC, with the differences below).
+/// <list type="bullet">
+/// <item>On a throttling answer the bucket estimates the real quota as <see cref="Settle"/> times the lower of the rate
+/// it was sending at (over the last second) and the rate the service accepted (over up to the last 10 s), and cuts its
+/// rate to <see cref="Beta"/> of that estimate, W_max. Answers to attempts sent before the last cut do not cut again.</item>
+/// <item>It then recovers along CUBIC's concave curve back to W_max (not to the configured quota), and stays there
+/// for a plateau (<see cref="FirstPlateau"/>, doubled up to <see cref="LongestPlateau"/> each time a probe is throttled
+/// near the same W_max, so a stable quota is probed ever more rarely).</item>
+/// <item>After the plateau it probes above W_max along a curve that is flat at first and reaches the configured quota
+/// <see cref="ProbeTime"/> later: a stable lower quota is exceeded gently, and a quota that rose is regained in at
+/// most <see cref="LongestPlateau"/> + <see cref="ProbeTime"/> plus the recovery.</item>
+/// </list>
+/// A permit is taken only when it is handed to a caller, just before the caller sends; a waiter that is cancelled or
+/// runs out of its wait budget takes none. A bucket unused for <see cref="IdleTimeout"/> with no waiter retires: its
+/// timer is disposed and it leaves the registry (<see cref="Retired"/>).
 /// </summary>
-internal sealed class AdaptiveTokenBucket
+internal sealed class AdaptiveTokenBucket : DataphinRateLimiter
 {
-    /// <summary>The share of the rate kept after a throttling answer.</summary>
+    /// <summary>The share of W_max the rate is cut to on a throttling answer.</summary>
     public const double Beta = 0.7;
 
-    /// <summary>The scale of the cubic recovery curve (the AWS SDK's constant).</summary>
+    /// <summary>The share of the measured rate taken as the estimate of the real quota (W_max).</summary>
+    public const double Settle = 0.9;
+
+    /// <summary>The scale of the cubic recovery curve (the AWS SDK's constant), in permits per second per second cubed.</summary>
     public const double CubicScale = 0.4;
+
+    /// <summary>The power of the probing curve above W_max: flat near W_max, steep near the configured quota.</summary>
+    public const double ProbePower = 8;
 
     /// <summary>How much of a late timer's or a stalled machine's lost time a busy bucket makes up for.</summary>
     public static readonly TimeSpan CatchUp = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>How long the rate stays at W_max after recovering, before probing above it, after a new W_max.</summary>
+    public static readonly TimeSpan FirstPlateau = TimeSpan.FromSeconds(3);
+
+    /// <summary>The longest plateau, reached when probes keep being throttled near the same W_max.</summary>
+    public static readonly TimeSpan LongestPlateau = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long a probe takes from W_max to the configured quota.</summary>
+    public static readonly TimeSpan ProbeTime = TimeSpan.FromSeconds(12);
+
+    /// <summary>How long a bucket may stay unused, with no waiter, before it retires.</summary>
+    public static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(5);
+
     private const double Epsilon = 1e-9;
+
+    /// <summary>Two W_max within this share of each other are "the same limit" (the plateau doubles).</summary>
+    private const double SameLimit = 0.15;
 
     private readonly object _gate = new();
     private readonly TimeProvider _time;
     private readonly LinkedList<Waiter> _queue = new();
-    private readonly ITimer _timer;
+    private readonly double _configuredRate;
     private readonly bool _adaptive;
-    private double _configuredRate;
+    private readonly long _created;
+    private readonly RateMeter _sent;
+    private readonly RateMeter _accepted;
+    private ITimer _timer;
+    private Action<AdaptiveTokenBucket>? _onRetired;
     private double _rate;
     private double _tokens;
     private long _lastRefill;
+    private long _lastUsed;
+    private bool _retired;
     private bool _recovering;
-    private double _lastMaxRate;
+    private double _wMax;
     private double _recoveryK;
+    private double _plateau;
     private long _lastThrottle = long.MinValue;
 
-    public AdaptiveTokenBucket(TimeProvider time, double ratePerSecond, int capacity, bool adaptive)
+    public AdaptiveTokenBucket(TimeProvider time, double ratePerSecond, int capacity, bool adaptive, Action<AdaptiveTokenBucket>? onRetired = null)
     {
         _time = time;
-        _configuredRate = _rate = ratePerSecond;
+        _configuredRate = _rate = _wMax = ratePerSecond;
         Capacity = capacity;
         _tokens = capacity;
         _adaptive = adaptive;
-        _lastRefill = time.GetTimestamp();
-        _timer = time.CreateTimer(static state => ((AdaptiveTokenBucket)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _onRetired = onRetired;
+        _plateau = FirstPlateau.TotalSeconds;
+        _created = _lastRefill = _lastUsed = time.GetTimestamp();
+        _sent = new RateMeter(time.TimestampFrequency, TimeSpan.FromMilliseconds(100), 10);
+        _accepted = new RateMeter(time.TimestampFrequency, TimeSpan.FromMilliseconds(250), 40);
+        _timer = CreateTimer();
+        _timer.Change(IdleTimeout, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>The most permits the bucket holds.</summary>
     public int Capacity { get; }
 
-    /// <summary>The rate the bucket returns to: the quota configured (the lowest, when clients disagree).</summary>
-    public double ConfiguredRate
+    /// <summary>The rate the bucket was configured with, the most it ever grants.</summary>
+    public double ConfiguredRate => _configuredRate;
+
+    /// <summary>The estimate of the real quota after the last throttling answer (the configured rate before any).</summary>
+    public double LastMaxRate
     {
         get
         {
             lock (_gate)
             {
-                return _configuredRate;
+                return _wMax;
             }
         }
     }
 
-    /// <summary>The fill rate now, in permits per second (below <see cref="ConfiguredRate"/> after throttling).</summary>
-    public double CurrentRate
+    /// <summary>Whether the bucket retired after being idle (its timer is disposed; it left the registry).</summary>
+    public bool Retired
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _retired;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public override double CurrentRate
     {
         get
         {
@@ -85,52 +145,61 @@ internal sealed class AdaptiveTokenBucket
         }
     }
 
-    /// <summary>Lowers the configured rate when another client sharing the bucket configured a lower quota.</summary>
-    public void LowerConfiguredRate(double ratePerSecond)
+    /// <summary>Marks the bucket used now, unless it has retired (then the registry makes a new one).</summary>
+    public bool TryMarkUsed()
     {
         lock (_gate)
         {
-            if (ratePerSecond < _configuredRate)
+            if (_retired)
             {
-                var now = _time.GetTimestamp();
-                Advance(now);
-                _configuredRate = ratePerSecond;
-                _rate = Math.Min(_rate, ratePerSecond);
-                Schedule(now);
+                return false;
             }
+
+            _lastUsed = _time.GetTimestamp();
+            return true;
         }
     }
 
     /// <summary>
     /// Takes a permit now, or waits in line for one. Refuses at once, without waiting, when the estimated wait is
-    /// longer than <paramref name="budget"/>, and refuses a waiter whose budget runs out while it waits (the rate
+    /// longer than <paramref name="maxWait"/>, and refuses a waiter whose budget runs out while it waits (the rate
     /// can drop after throttling).
     /// </summary>
-    public Task<BucketPermit> AcquireAsync(TimeSpan budget, CancellationToken cancellationToken)
+    public override ValueTask<DataphinRatePermit> AcquireAsync(TimeSpan maxWait, CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested)
         {
-            return Task.FromCanceled<BucketPermit>(cancellationToken);
+            return new ValueTask<DataphinRatePermit>(Task.FromCanceled<DataphinRatePermit>(cancellationToken));
         }
 
         Waiter waiter;
         lock (_gate)
         {
             var now = _time.GetTimestamp();
+            _lastUsed = now;
+            if (_retired)
+            {
+                // Held past its retirement by a caller that kept the reference: it works on, outside the registry.
+                _retired = false;
+                _onRetired = null;
+                _timer = CreateTimer();
+            }
+
             Advance(now);
             if (_queue.Count == 0 && _tokens >= 1 - Epsilon)
             {
                 _tokens = Math.Max(0, _tokens - 1);
-                return Task.FromResult(BucketPermit.Grant(now, TimeSpan.Zero));
+                _sent.Add(now);
+                return new ValueTask<DataphinRatePermit>(DataphinRatePermit.Grant(now, TimeSpan.Zero));
             }
 
             var wait = WaitForTokens(_queue.Count + 1);
-            if (wait > budget)
+            if (wait > maxWait)
             {
-                return Task.FromResult(BucketPermit.Refuse(wait));
+                return new ValueTask<DataphinRatePermit>(DataphinRatePermit.Refuse(wait));
             }
 
-            waiter = new Waiter(this, now, now + ToTimestampTicks(budget), cancellationToken);
+            waiter = new Waiter(this, now, now + ToTimestampTicks(maxWait), cancellationToken);
             waiter.Node = _queue.AddLast(waiter);
             Schedule(now);
         }
@@ -140,14 +209,11 @@ internal sealed class AdaptiveTokenBucket
             waiter.Registration = cancellationToken.Register(static state => ((Waiter)state!).Cancel(), waiter);
         }
 
-        return waiter.Completion.Task;
+        return new ValueTask<DataphinRatePermit>(waiter.Completion.Task);
     }
 
-    /// <summary>
-    /// The service throttled an attempt whose permit was taken at <paramref name="sentAt"/>: cut the rate, unless the
-    /// attempt was sent before the last cut (many in-flight attempts throttled together cut the rate once).
-    /// </summary>
-    public void OnThrottled(long sentAt)
+    /// <summary>The service accepted an attempt: counted into the accepted rate, from which W_max is estimated.</summary>
+    public override void OnSucceeded(DataphinRatePermit permit)
     {
         if (!_adaptive)
         {
@@ -156,16 +222,49 @@ internal sealed class AdaptiveTokenBucket
 
         lock (_gate)
         {
-            if (sentAt <= _lastThrottle)
+            _accepted.Add(_time.GetTimestamp());
+        }
+    }
+
+    /// <summary>
+    /// The service throttled an attempt whose permit was taken at <see cref="DataphinRatePermit.GrantedAt"/>: estimate
+    /// the real quota and cut the rate, unless the attempt was sent before the last cut (many in-flight attempts
+    /// throttled together cut the rate once).
+    /// </summary>
+    public override void OnThrottled(DataphinRatePermit permit)
+    {
+        if (!_adaptive)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (permit.GrantedAt <= _lastThrottle)
             {
                 return;
             }
 
             var now = _time.GetTimestamp();
             Advance(now);
-            _lastMaxRate = _rate;
-            _rate = Math.Max(MinimumRate, _rate * Beta);
-            _recoveryK = Math.Pow(_lastMaxRate * (1 - Beta) / CubicScale, 1.0 / 3.0);
+            var probing = !_recovering || SinceLastThrottle(now) >= _recoveryK + _plateau;
+
+            // The rate that was too much: what was sent over the last second (never above the fill rate), or what the
+            // service accepted over the last seconds, whichever is lower; then a margin below it.
+            var sending = _sent.Rate(now, _created);
+            var measured = sending > 0 ? Math.Min(sending, _rate) : _rate;
+            var accepted = _accepted.Rate(now, _created);
+            if (accepted > 0)
+            {
+                measured = Math.Min(measured, accepted);
+            }
+
+            var estimate = Math.Max(MinimumRate, Math.Min(_configuredRate, measured * Settle));
+            var sameLimit = Math.Abs(estimate - _wMax) <= SameLimit * _wMax;
+            _plateau = probing && sameLimit ? Math.Min(LongestPlateau.TotalSeconds, _plateau * 2) : FirstPlateau.TotalSeconds;
+            _wMax = estimate;
+            _rate = Math.Max(MinimumRate, _wMax * Beta);
+            _recoveryK = Math.Pow(Math.Max(0, _wMax - _rate) / CubicScale, 1.0 / 3.0);
             _lastThrottle = now;
             _recovering = true;
             Schedule(now);
@@ -174,18 +273,29 @@ internal sealed class AdaptiveTokenBucket
 
     private double MinimumRate => Math.Min(0.5, _configuredRate);
 
+    private ITimer CreateTimer() => _time.CreateTimer(static state => ((AdaptiveTokenBucket)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+
+    private double SinceLastThrottle(long now) => _time.GetElapsedTime(_lastThrottle, now).TotalSeconds;
+
     private void OnTimer()
     {
-        List<(Waiter Waiter, BucketPermit Permit)>? done = null;
+        List<(Waiter Waiter, DataphinRatePermit Permit)>? done = null;
+        Action<AdaptiveTokenBucket>? retired = null;
         lock (_gate)
         {
+            if (_retired)
+            {
+                return;
+            }
+
             var now = _time.GetTimestamp();
             Advance(now);
             while (_queue.First is { } head && _tokens >= 1 - Epsilon)
             {
                 _tokens = Math.Max(0, _tokens - 1);
                 _queue.RemoveFirst();
-                (done ??= []).Add((head.Value, BucketPermit.Grant(now, _time.GetElapsedTime(head.Value.EnqueuedAt, now))));
+                _sent.Add(now);
+                (done ??= []).Add((head.Value, DataphinRatePermit.Grant(now, _time.GetElapsedTime(head.Value.EnqueuedAt, now))));
             }
 
             var position = 0;
@@ -196,16 +306,26 @@ internal sealed class AdaptiveTokenBucket
                 if (node.Value.Deadline <= now)
                 {
                     _queue.Remove(node);
-                    (done ??= []).Add((node.Value, BucketPermit.Refuse(WaitForTokens(position))));
+                    (done ??= []).Add((node.Value, DataphinRatePermit.Refuse(WaitForTokens(position))));
                     position--;
                 }
 
                 node = next;
             }
 
-            Schedule(now);
+            if (done is null && _queue.First is null && _time.GetElapsedTime(_lastUsed, now) >= IdleTimeout)
+            {
+                _retired = true;
+                _timer.Dispose();
+                retired = _onRetired;
+            }
+            else
+            {
+                Schedule(now);
+            }
         }
 
+        retired?.Invoke(this);
         if (done is not null)
         {
             foreach (var (waiter, permit) in done)
@@ -232,7 +352,7 @@ internal sealed class AdaptiveTokenBucket
         waiter.Completion.TrySetCanceled(waiter.CancellationToken);
     }
 
-    /// <summary>Adds the tokens earned since the last call, then moves the rate along its recovery curve.</summary>
+    /// <summary>Adds the tokens earned since the last call, then moves the rate along its recovery and probing curves.</summary>
     private void Advance(long now)
     {
         var elapsed = _time.GetElapsedTime(_lastRefill, now).TotalSeconds;
@@ -249,16 +369,35 @@ internal sealed class AdaptiveTokenBucket
 
         if (_recovering)
         {
-            var t = _time.GetElapsedTime(_lastThrottle, now).TotalSeconds;
-            var cubic = (CubicScale * Math.Pow(t - _recoveryK, 3)) + _lastMaxRate;
-            if (cubic >= _configuredRate)
+            var t = SinceLastThrottle(now);
+            if (t < _recoveryK)
             {
-                _rate = _configuredRate;
-                _recovering = false;
+                // CUBIC's concave part: fast at first, flattening out as it nears W_max.
+                var d = t - _recoveryK;
+                _rate = Math.Max(MinimumRate, _wMax + (CubicScale * d * d * d));
+            }
+            else if (t < _recoveryK + _plateau || _wMax >= _configuredRate)
+            {
+                _rate = _wMax;
+                if (_wMax >= _configuredRate)
+                {
+                    _recovering = false;
+                }
             }
             else
             {
-                _rate = Math.Max(MinimumRate, Math.Min(_rate > cubic ? _rate : cubic, _configuredRate));
+                // The probe: flat near W_max, reaching the configured rate ProbeTime after the plateau.
+                var p = (t - _recoveryK - _plateau) / ProbeTime.TotalSeconds;
+                var probe = _wMax + ((_configuredRate - _wMax) * Math.Pow(p, ProbePower));
+                if (probe >= _configuredRate)
+                {
+                    _rate = _configuredRate;
+                    _recovering = false;
+                }
+                else
+                {
+                    _rate = probe;
+                }
             }
         }
     }
@@ -273,7 +412,10 @@ internal sealed class AdaptiveTokenBucket
     {
         if (_queue.First is null)
         {
-            _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            // Nobody waits: wake up when the bucket would have been idle for IdleTimeout, to retire it.
+            var idleFor = _time.GetElapsedTime(_lastUsed, now);
+            var untilIdle = IdleTimeout - idleFor;
+            _timer.Change(untilIdle <= TimeSpan.Zero ? TimeSpan.FromTicks(1) : untilIdle, Timeout.InfiniteTimeSpan);
             return;
         }
 
@@ -302,9 +444,60 @@ internal sealed class AdaptiveTokenBucket
         return (long)(seconds * _time.TimestampFrequency);
     }
 
+    /// <summary>Events per second over a sliding window of fixed bins (O(1) per event, no allocation).</summary>
+    private sealed class RateMeter(long frequency, TimeSpan bin, int bins)
+    {
+        private readonly long _binTicks = (long)(bin.TotalSeconds * frequency);
+        private readonly int[] _counts = new int[bins];
+        private long _current = long.MinValue;
+
+        public void Add(long now)
+        {
+            Roll(now);
+            _counts[(int)(_current % _counts.Length)]++;
+        }
+
+        /// <summary>Events per second over the window (or since <paramref name="origin"/>, when that is shorter, but over at least one bin).</summary>
+        public double Rate(long now, long origin)
+        {
+            Roll(now);
+            var total = 0;
+            foreach (var count in _counts)
+            {
+                total += count;
+            }
+
+            var windowStart = (_current - _counts.Length + 1) * _binTicks;
+            var span = now - Math.Max(windowStart, origin);
+            span = Math.Max(span, _binTicks);
+            return total / ((double)span / frequency);
+        }
+
+        private void Roll(long now)
+        {
+            var index = now / _binTicks;
+            if (_current == long.MinValue)
+            {
+                _current = index;
+                return;
+            }
+
+            var steps = Math.Min(index - _current, _counts.Length);
+            for (var i = 1; i <= steps; i++)
+            {
+                _counts[(int)((_current + i) % _counts.Length)] = 0;
+            }
+
+            if (index > _current)
+            {
+                _current = index;
+            }
+        }
+    }
+
     private sealed class Waiter(AdaptiveTokenBucket bucket, long enqueuedAt, long deadline, CancellationToken cancellationToken)
     {
-        public TaskCompletionSource<BucketPermit> Completion { get; } = new();
+        public TaskCompletionSource<DataphinRatePermit> Completion { get; } = new();
 
         public long EnqueuedAt { get; } = enqueuedAt;
 

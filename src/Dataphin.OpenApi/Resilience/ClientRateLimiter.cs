@@ -1,39 +1,46 @@
 namespace Dataphin.OpenApi.Resilience;
 
 /// <summary>
-/// One client's view of the shared buckets: finds the bucket for a call's key, waits for a permit within the budget
-/// (refusing with a client-side <see cref="DataphinThrottledException"/> otherwise), counts the daily quota, and feeds
-/// throttling answers back to the bucket.
+/// One client's view of the rate limiters: gets the limiter for a call's key and quota from the provider
+/// (<see cref="DataphinRateLimitOptions.Provider"/>, by default the in-process buckets), waits for a permit within the
+/// budget (refusing with a client-side <see cref="DataphinThrottledException"/> otherwise), counts the daily quota,
+/// and feeds each attempt's outcome back to the limiter.
 /// </summary>
 internal sealed class ClientRateLimiter(string endpointKey, DataphinClientOptions options, IResilienceObserver? observer)
 {
     private readonly DataphinRateLimitOptions _settings = options.RateLimit;
     private readonly TimeProvider _time = options.TimeProvider;
+    private readonly DataphinRateLimiterProvider _provider = options.RateLimit.Provider ?? DataphinRateLimiterProvider.InProcess;
 
-    /// <summary>The bucket a call for <paramref name="level"/> in this tenant with this AccessKey uses.</summary>
+    /// <summary>The key of a call for <paramref name="level"/> in this tenant with this AccessKey.</summary>
+    public DataphinRateLimitKey KeyFor(long opTenantId, string accessKeyId, ThrottlingLevel level)
+        => new(endpointKey, opTenantId, accessKeyId, EditionQuotas.SharesOneBudget(options.Edition) ? null : level);
+
+    /// <summary>The quota this client configured for <paramref name="level"/>.</summary>
+    public DataphinRateLimitQuota QuotaFor(ThrottlingLevel level)
+        => new(EditionQuotas.Qps(options.Edition, level, _settings), _settings.Burst, _settings.Adaptive);
+
+    /// <summary>The limiter a call for <paramref name="level"/> in this tenant with this AccessKey uses.</summary>
+    public DataphinRateLimiter LimiterFor(long opTenantId, string accessKeyId, ThrottlingLevel level)
+        => _provider.GetLimiter(KeyFor(opTenantId, accessKeyId, level), QuotaFor(level), _time);
+
+    /// <summary>The in-process bucket a call uses (tests; only with the default provider).</summary>
     public AdaptiveTokenBucket BucketFor(long opTenantId, string accessKeyId, ThrottlingLevel level)
-        => RateLimiterRegistry.GetBucket(
-            endpointKey,
-            opTenantId,
-            accessKeyId,
-            EditionQuotas.BudgetOf(options.Edition, level),
-            _time,
-            EditionQuotas.Qps(options.Edition, level, _settings),
-            _settings.Burst,
-            _settings.Adaptive);
+        => (AdaptiveTokenBucket)LimiterFor(opTenantId, accessKeyId, level);
 
     /// <summary>Waits for a permit for <paramref name="call"/>, made with the AccessKey <paramref name="accessKeyId"/>; returns the permit taken, or the client-side refusal.</summary>
     public async ValueTask<ClientPermit> AcquireAsync(DataphinCall call, string accessKeyId, CancellationToken cancellationToken)
     {
         var level = call.Operation.Level;
-        var bucket = BucketFor(call.OpTenantId, accessKeyId, level);
+        var quota = QuotaFor(level);
+        var limiter = _provider.GetLimiter(KeyFor(call.OpTenantId, accessKeyId, level), quota, _time);
         var remaining = call.Remaining(_time, _time.GetTimestamp());
         var budget = remaining < _settings.MaxWait ? remaining : _settings.MaxWait;
-        var permit = await bucket.AcquireAsync(budget, cancellationToken).ConfigureAwait(false);
+        var permit = await limiter.AcquireAsync(budget, cancellationToken).ConfigureAwait(false);
         if (!permit.IsGranted)
         {
             observer?.OnClientSideRejection(call.Operation.Name, level, permit.EstimatedWait);
-            return ClientPermit.Refused(CreateRefusal(call, bucket, budget, permit.EstimatedWait));
+            return ClientPermit.Refused(CreateRefusal(call, limiter, quota, budget, permit.EstimatedWait));
         }
 
         if (permit.Waited > TimeSpan.Zero)
@@ -46,7 +53,7 @@ internal sealed class ClientRateLimiter(string endpointKey, DataphinClientOption
             CountDaily(call, accessKeyId);
         }
 
-        return ClientPermit.Granted(bucket, permit.GrantedAt);
+        return ClientPermit.Granted(limiter, permit);
     }
 
     private void CountDaily(DataphinCall call, string accessKeyId)
@@ -65,12 +72,12 @@ internal sealed class ClientRateLimiter(string endpointKey, DataphinClientOption
         }
     }
 
-    private static DataphinThrottledException CreateRefusal(DataphinCall call, AdaptiveTokenBucket bucket, TimeSpan budget, TimeSpan estimatedWait)
+    private static DataphinThrottledException CreateRefusal(DataphinCall call, DataphinRateLimiter limiter, DataphinRateLimitQuota quota, TimeSpan budget, TimeSpan estimatedWait)
     {
         var details = new DataphinErrorDetails(call.Operation.Name, 0)
         {
             RetryAfter = estimatedWait,
-            Hint = $"The client-side rate limiter for {call.Operation.Level} calls ({bucket.CurrentRate:0.##} per second now, {bucket.ConfiguredRate:0.##} configured) "
+            Hint = $"The client-side rate limiter for {call.Operation.Level} calls ({limiter.CurrentRate:0.##} per second now, {quota.PermitsPerSecond:0.##} configured) "
                 + $"could not grant a permit within the wait budget of {budget.TotalSeconds:0.###} s (estimated wait {estimatedWait.TotalSeconds:0.###} s); nothing was sent. "
                 + "Send fewer calls at once, or raise DataphinClientOptions.RateLimit.MaxWait",
         };

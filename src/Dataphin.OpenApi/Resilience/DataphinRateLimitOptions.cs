@@ -2,7 +2,8 @@ namespace Dataphin.OpenApi;
 
 /// <summary>
 /// The client-side rate limiter: a token bucket per endpoint, tenant, AccessKey and throttling level, shared by every
-/// <see cref="DataphinClient"/> in the process with the same key, sized from <see cref="DataphinClientOptions.Edition"/>'s
+/// <see cref="DataphinClient"/> in the process with the same key and the same quota settings (rate, <see cref="Burst"/>,
+/// <see cref="Adaptive"/>; a client with other settings gets its own bucket), sized from <see cref="DataphinClientOptions.Edition"/>'s
 /// quota (Personal and Agile R&amp;D: one 5 QPS budget for all levels; Basic and Intelligent R&amp;D, or no edition set:
 /// 50 / 20 / 5 QPS for Level 1 / 2 / 3). Only attempts actually sent take a permit.
 /// </summary>
@@ -31,8 +32,9 @@ public sealed class DataphinRateLimitOptions
 
     /// <summary>
     /// Whether the bucket slows down when the service still throttles (the real quota is lower than configured, or
-    /// other processes share it): the rate is cut to 70 % and then recovers along a cubic curve towards the quota, as
-    /// the AWS SDK's adaptive retry mode does. Default: <see langword="true"/>.
+    /// other processes share it): it estimates the real quota from the rates sent and accepted when throttled, cuts to
+    /// 70 % of that, recovers to the estimate and stays there, and only then probes gently back towards the configured
+    /// quota (as the AWS SDK's adaptive mode and TCP CUBIC do). Default: <see langword="true"/>.
     /// </summary>
     public bool Adaptive { get; set; } = true;
 
@@ -73,6 +75,13 @@ public sealed class DataphinRateLimitOptions
     /// Default: <see langword="null"/>.
     /// </summary>
     public Action<DataphinDailyQuotaWarning>? DailyQuotaWarning { get; set; }
+
+    /// <summary>
+    /// Where the rate limiters come from: <see langword="null"/> (the default) uses
+    /// <see cref="DataphinRateLimiterProvider.InProcess"/>, the adaptive buckets of this process; set another provider to
+    /// share quotas between processes. The client still applies <see cref="MaxWait"/> and the daily count.
+    /// </summary>
+    public DataphinRateLimiterProvider? Provider { get; set; }
 
     /// <summary>Returns a copy of these settings.</summary>
     /// <returns>The copy.</returns>

@@ -3,27 +3,52 @@ using System.Collections.Concurrent;
 namespace Dataphin.OpenApi.Resilience;
 
 /// <summary>
-/// The process-wide token buckets and daily counters, keyed by endpoint (host and port), tenant, AccessKey id and
-/// budget (the level, or one key for all levels on Personal and Agile R&amp;D), so every client with the same key
-/// shares them. The clock is part of the key: clients on different <see cref="TimeProvider"/>s never share a bucket.
+/// The process-wide daily counters, keyed by endpoint (host and port), tenant, AccessKey id and cap group, so every
+/// client with the same key shares them. The clock is part of the key: clients on different <see cref="TimeProvider"/>s never share one.
 /// </summary>
 internal static class RateLimiterRegistry
 {
-    private static readonly ConcurrentDictionary<(string Endpoint, long Tenant, string AccessKeyId, int Budget, TimeProvider Time), AdaptiveTokenBucket> Buckets = new();
-
     private static readonly ConcurrentDictionary<(string Endpoint, long Tenant, string AccessKeyId, string Group, TimeProvider Time), DailyQuotaCounter> DailyCounters = new();
-
-    /// <summary>
-    /// Returns the shared bucket for the key, creating it with this client's settings. When clients sharing a key
-    /// configure different quotas, the lowest wins; capacity and adaptivity come from the first client.
-    /// </summary>
-    public static AdaptiveTokenBucket GetBucket(string endpoint, long tenant, string accessKeyId, int budget, TimeProvider time, double ratePerSecond, int capacity, bool adaptive)
-    {
-        var bucket = Buckets.GetOrAdd((endpoint, tenant, accessKeyId, budget, time), _ => new AdaptiveTokenBucket(time, ratePerSecond, capacity, adaptive));
-        bucket.LowerConfiguredRate(ratePerSecond);
-        return bucket;
-    }
 
     public static DailyQuotaCounter GetDailyCounter(string endpoint, long tenant, string accessKeyId, string group, TimeProvider time)
         => DailyCounters.GetOrAdd((endpoint, tenant, accessKeyId, group, time), _ => new DailyQuotaCounter());
+}
+
+/// <summary>
+/// <see cref="DataphinRateLimiterProvider.InProcess"/>: one <see cref="AdaptiveTokenBucket"/> per key, quota and clock.
+/// Clients share a bucket only when all three are the same, so a client with other settings never slows another down.
+/// An idle bucket retires itself (<see cref="AdaptiveTokenBucket.IdleTimeout"/>) and is removed here.
+/// </summary>
+internal sealed class InProcessRateLimiterProvider : DataphinRateLimiterProvider
+{
+    private readonly ConcurrentDictionary<(DataphinRateLimitKey Key, DataphinRateLimitQuota Quota, TimeProvider Time), AdaptiveTokenBucket> _buckets = new();
+
+    /// <summary>How many buckets the provider holds now.</summary>
+    public int Count => _buckets.Count;
+
+    public override DataphinRateLimiter GetLimiter(DataphinRateLimitKey key, DataphinRateLimitQuota quota, TimeProvider timeProvider)
+        => GetBucket(key, quota, timeProvider ?? throw new ArgumentNullException(nameof(timeProvider)));
+
+    public AdaptiveTokenBucket GetBucket(DataphinRateLimitKey key, DataphinRateLimitQuota quota, TimeProvider time)
+    {
+        var id = (key, quota, time);
+        while (true)
+        {
+            if (!_buckets.TryGetValue(id, out var bucket))
+            {
+                bucket = _buckets.GetOrAdd(id, k => new AdaptiveTokenBucket(k.Time, k.Quota.PermitsPerSecond, k.Quota.Burst, k.Quota.Adaptive, b => Forget(k, b)));
+            }
+
+            if (bucket.TryMarkUsed())
+            {
+                return bucket;
+            }
+
+            // It retired between the lookup and now: drop it (if still there) and make a new one.
+            Forget(id, bucket);
+        }
+    }
+
+    private void Forget((DataphinRateLimitKey Key, DataphinRateLimitQuota Quota, TimeProvider Time) id, AdaptiveTokenBucket bucket)
+        => ((ICollection<KeyValuePair<(DataphinRateLimitKey, DataphinRateLimitQuota, TimeProvider), AdaptiveTokenBucket>>)_buckets).Remove(new(id, bucket));
 }

@@ -1,3 +1,4 @@
+using Dataphin.OpenApi.Resilience;
 using Dataphin.OpenApi.Testing;
 
 namespace Dataphin.OpenApi.Tests.Throttling;
@@ -108,7 +109,7 @@ public class RateLimiterTests
     }
 
     [Fact]
-    public async Task Service_throttling_slows_the_bucket_down_and_it_recovers_gradually()
+    public async Task Service_throttling_slows_the_bucket_down_and_without_more_throttling_it_regains_the_quota_within_30_s()
     {
         var handler = new FakeDataphinTransport(_clock).Enqueue(FakeDataphinResponse.Throttled());
         using var client = ThrottlingClients.Create(_clock, handler, _accessKeyId, o => o.Retry.MaxAttempts = 1);
@@ -116,14 +117,19 @@ public class RateLimiterTests
 
         await Assert.ThrowsAsync<DataphinThrottledException>(() => client.SendAsync(ThrottlingClients.Request("CreateDirectory")));
 
-        Assert.Equal(20 * 0.7, bucket.CurrentRate, 6);
-        _clock.Advance(TimeSpan.FromSeconds(1));
-        var partly = bucket.CurrentRate;
-        Assert.InRange(partly, 14.0001, 19.9999);
-        _clock.Advance(TimeSpan.FromSeconds(1));
-        Assert.InRange(bucket.CurrentRate, partly, 19.9999);
-        _clock.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal(20, bucket.CurrentRate);
+        var cut = bucket.CurrentRate;
+        Assert.InRange(cut, 0.5, 20 * AdaptiveTokenBucket.Beta);
+        Assert.Equal(bucket.LastMaxRate * AdaptiveTokenBucket.Beta, cut, 6);
+        var previous = cut;
+        for (var second = 1; second <= 30; second++)
+        {
+            _clock.Advance(TimeSpan.FromSeconds(1));
+            var rate = bucket.CurrentRate;
+            Assert.True(rate >= previous, $"the rate fell from {previous} to {rate} at {second} s with no throttling");
+            previous = rate;
+        }
+
+        Assert.Equal(20, previous);
     }
 
     [Fact]
@@ -137,14 +143,18 @@ public class RateLimiterTests
         });
         var bucket = client.CallInvoker.RateLimiter.BucketFor(ThrottlingClients.Tenant, _accessKeyId, ThrottlingLevel.Level2);
 
-        // Five calls leave together (burst 5) and all come back throttled: one cut, not five.
+        // Five calls leave at the same instant (burst 5) and all come back throttled. The first answer cuts the rate
+        // (one call sent in the first 100 ms: 10 per second, an estimate of 0.9 of that, cut to 0.7 of it); the
+        // other four were sent no later than that cut and do not cut again.
         var calls = Enumerable.Range(0, 5).Select(_ => client.SendAsync(ThrottlingClients.Request("CreateDirectory"))).ToList();
         foreach (var call in calls)
         {
             await Assert.ThrowsAsync<DataphinThrottledException>(() => call);
         }
 
-        Assert.Equal(14, bucket.CurrentRate, 6);
+        Assert.Equal(10 * AdaptiveTokenBucket.Settle, bucket.LastMaxRate, 6);
+        Assert.Equal(10 * AdaptiveTokenBucket.Settle * AdaptiveTokenBucket.Beta, bucket.CurrentRate, 6);
+        Assert.Equal(5, handler.RequestCount);
     }
 
     [Fact]

@@ -10,14 +10,14 @@ public sealed class TokenBucketCatchUpTests
 {
     private readonly ManualTimeProvider _clock = new();
 
-    private static int Granted(List<Task<BucketPermit>> waiters) => waiters.Count(w => w.IsCompletedSuccessfully && w.Result.IsGranted);
+    private static int Granted(List<Task<DataphinRatePermit>> waiters) => waiters.Count(w => w.IsCompletedSuccessfully && w.Result.IsGranted);
 
     [Fact]
     public async Task A_late_timer_releases_every_permit_earned_while_callers_waited()
     {
         var bucket = new AdaptiveTokenBucket(_clock, ratePerSecond: 20, capacity: 1, adaptive: false);
         Assert.True((await bucket.AcquireAsync(TimeSpan.FromSeconds(30), default)).IsGranted);
-        var waiters = Enumerable.Range(0, 10).Select(_ => bucket.AcquireAsync(TimeSpan.FromSeconds(30), default)).ToList();
+        var waiters = Enumerable.Range(0, 10).Select(_ => bucket.AcquireAsync(TimeSpan.FromSeconds(30), default).AsTask()).ToList();
 
         // The timer due after 50 ms fires only after 200 ms: four permits were earned meanwhile.
         JumpAndFireLate(TimeSpan.FromMilliseconds(200));
@@ -30,7 +30,7 @@ public sealed class TokenBucketCatchUpTests
     {
         var bucket = new AdaptiveTokenBucket(_clock, ratePerSecond: 20, capacity: 1, adaptive: false);
         Assert.True((await bucket.AcquireAsync(TimeSpan.FromSeconds(60), default)).IsGranted);
-        var waiters = Enumerable.Range(0, 40).Select(_ => bucket.AcquireAsync(TimeSpan.FromSeconds(60), default)).ToList();
+        var waiters = Enumerable.Range(0, 40).Select(_ => bucket.AcquireAsync(TimeSpan.FromSeconds(60), default).AsTask()).ToList();
 
         JumpAndFireLate(TimeSpan.FromSeconds(3));
 
@@ -43,7 +43,7 @@ public sealed class TokenBucketCatchUpTests
         var bucket = new AdaptiveTokenBucket(_clock, ratePerSecond: 20, capacity: 2, adaptive: false);
         JumpAndFireLate(TimeSpan.FromSeconds(10));
 
-        var first = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => bucket.AcquireAsync(TimeSpan.Zero, default)));
+        var first = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => bucket.AcquireAsync(TimeSpan.Zero, default).AsTask()));
 
         Assert.Equal([true, true, false], first.Select(p => p.IsGranted));
     }
