@@ -7,8 +7,8 @@ using Dataphin.OpenApi.Testing;
 //   dotnet run -c Release --project benchmarks/Dataphin.OpenApi.Benchmarks
 // BenchmarkDotNet suites only (items 1-3), or some of them:
 //   dotnet run -c Release --project benchmarks/Dataphin.OpenApi.Benchmarks -- --filter '*EndToEnd*'
-// The scenarios only (item 4 quota, item 5 scale):
-//   dotnet run -c Release --project benchmarks/Dataphin.OpenApi.Benchmarks -- scenarios [quota] [scale]
+// The scenarios only (item 4 quota, item 5 scale, item 7 limiter, which runs only when named):
+//   dotnet run -c Release --project benchmarks/Dataphin.OpenApi.Benchmarks -- scenarios [quota] [scale] [limiter]
 if (args is [ScaleScenario.ChildCommand, var manifest, var endpoint])
 {
     return await ScaleScenario.ChildAsync(manifest, new Uri(endpoint));
@@ -35,6 +35,16 @@ if (scenarios.Length > 0)
         report.Add(QuotaResult.MarkdownHeader);
         report.AddRange(results.Select(r => r.ToMarkdownRow()));
         report.Add(string.Empty);
+    }
+
+    if (scenarios.Contains("limiter"))
+    {
+        // 60 s per run unless DATAPHIN_LIMITER_SECONDS says otherwise.
+        var seconds = int.TryParse(Environment.GetEnvironmentVariable("DATAPHIN_LIMITER_SECONDS"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) ? s : 60;
+        var results = await LimiterScenario.RunAllAsync(TimeSpan.FromSeconds(seconds), Console.Out);
+        report.Add($"## Item 7: the adaptive limiter against a real Level 2 quota below the configured {LimiterScenario.Configured} QPS");
+        report.Add(string.Empty);
+        report.AddRange(results.Select(r => r.ToMarkdown()));
     }
 
     if (scenarios.Contains("scale"))
