@@ -233,6 +233,7 @@ public class DataphinBulkLineage
         private readonly IProgress<BulkProgress>? _progress;
         private readonly ChannelWriter<BulkItemResult> _results;
         private readonly CancellationToken _abandoned;
+        private readonly CancellationToken _cancellation;
         private readonly IBulkRunStore? _store;
         private readonly BulkRequestTracker? _tracker;
         private readonly TimeProvider _time;
@@ -276,6 +277,7 @@ public class DataphinBulkLineage
             _progress = progress;
             _results = results;
             _abandoned = abandoned;
+            _cancellation = cancellation;
             _store = options.DryRun ? null : options.RunStore;
             _tracker = options.DryRun ? null : options.RequestTracker;
             _time = options.TimeProvider;
@@ -488,8 +490,10 @@ public class DataphinBulkLineage
                         return null;
                     }
                 }
-                catch (OperationCanceledException) when (_stopTaking.IsCancellationRequested)
+                catch (OperationCanceledException) when (_stopTaking.IsCancellationRequested || _cancellation.IsCancellationRequested)
                 {
+                    // The input observed the run's cancellation (perhaps before the run's own callback did): a stop, not an error.
+                    BeginStop(BulkStopReason.Cancelled, null);
                     _sourceDone = true;
                     return null;
                 }

@@ -4,14 +4,18 @@ using System.Text;
 
 namespace Dataphin.OpenApi.Cli.Tests;
 
-/// <summary>Answers Dataphin calls in process: success, or HTTP 503 for commands whose JSON contains a chosen text.</summary>
+/// <summary>Answers Dataphin calls in process: success, or an error (HTTP 503 unless told otherwise) for commands whose JSON contains a chosen text.</summary>
 internal sealed class FakeDataphinHandler : HttpMessageHandler
 {
     private readonly Func<string, bool> _fail;
+    private readonly HttpStatusCode _failStatus;
+    private readonly string _failCode;
 
-    public FakeDataphinHandler(Func<string, bool>? fail = null)
+    public FakeDataphinHandler(Func<string, bool>? fail = null, HttpStatusCode failStatus = HttpStatusCode.ServiceUnavailable, string failCode = "ServiceUnavailable")
     {
         _fail = fail ?? (_ => false);
+        _failStatus = failStatus;
+        _failCode = failCode;
     }
 
     public ConcurrentQueue<(string Action, string Query, string Command)> Requests { get; } = new();
@@ -24,9 +28,9 @@ internal sealed class FakeDataphinHandler : HttpMessageHandler
         Requests.Enqueue((action, request.RequestUri!.Query, command));
         var failed = _fail(command);
         var body = failed
-            ? """{"RequestId":"req-fail","Code":"ServiceUnavailable","Message":"The service is temporarily unavailable."}"""
+            ? "{\"RequestId\":\"req-fail\",\"Code\":\"" + _failCode + "\",\"Message\":\"The service refused it.\"}"
             : """{"RequestId":"req-ok","Success":true,"Code":"OK","HttpStatusCode":200}""";
-        return new HttpResponseMessage(failed ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.OK)
+        return new HttpResponseMessage(failed ? _failStatus : HttpStatusCode.OK)
         {
             Content = new StringContent(body, Encoding.UTF8, "application/json"),
         };

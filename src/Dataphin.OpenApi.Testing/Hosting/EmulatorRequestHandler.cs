@@ -17,9 +17,19 @@ internal sealed class EmulatorRequestHandler(EmulatorState state)
 
     private readonly ActionExecutor _actions = new(state);
 
+    public const string StatePath = "/_emulator/state";
+
     public async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
+        if (HttpMethods.IsGet(request.Method) && request.Path == StatePath)
+        {
+            var statistics = state.Counters.Snapshot(state.Lineage.Counts()).ToUtf8Json();
+            context.Response.ContentType = "application/json;charset=utf-8";
+            await context.Response.Body.WriteAsync(statistics, context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
         var receivedAt = state.Time.GetUtcNow();
         var sequence = state.Log.NextSequence();
         var requestId = Guid.NewGuid().ToString("D").ToUpperInvariant();
@@ -34,8 +44,11 @@ internal sealed class EmulatorRequestHandler(EmulatorState state)
         var tenantText = query.FirstOrDefault(p => p.Key == "OpTenantId").Value;
         long? tenantId = long.TryParse(tenantText, NumberStyles.None, CultureInfo.InvariantCulture, out var parsedTenant) ? parsedTenant : null;
         var call = new ActionCall(action, tenantId ?? 0, query, form);
+        var counted = OperationCatalog.Levels.ContainsKey(action) ? action : State.EmulatorCounters.UnknownAction;
+        state.Counters.Received(counted);
 
         var outcome = await DecideAsync(context, body, call, tenantText, requestId).ConfigureAwait(false);
+        Count(counted, outcome);
         if (outcome.Fault == EmulatorFaultKind.DroppedConnection)
         {
             context.Abort();
@@ -177,7 +190,31 @@ internal sealed class EmulatorRequestHandler(EmulatorState state)
 
         return result!.Error is { } actionError
             ? Outcome.ForError(actionError, requestId, host, key.AccessKeyId, applied: false, fromAction: true)
-            : new Outcome(200, "application/json;charset=utf-8", ResponseBodies.Success(requestId, result.WriteData), null, key.AccessKeyId, EmulatorFaultKind.None, true);
+            : new Outcome(200, "application/json;charset=utf-8", ResponseBodies.Success(requestId, result.WriteData), null, key.AccessKeyId, EmulatorFaultKind.None, true) { RepeatedRegistration = result.RepeatedRegistration };
+    }
+
+    private void Count(string action, Outcome outcome)
+    {
+        if (outcome.Fault != EmulatorFaultKind.None)
+        {
+            state.Counters.Faulted(action);
+        }
+        else if (outcome.Error is null)
+        {
+            state.Counters.Accepted(action);
+            if (outcome.RepeatedRegistration)
+            {
+                state.Counters.RepeatedRegistration();
+            }
+        }
+        else if (outcome.Error.Code.Contains("Throttling", StringComparison.Ordinal))
+        {
+            state.Counters.Throttled(action);
+        }
+        else
+        {
+            state.Counters.Rejected(action);
+        }
     }
 
     private static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -212,6 +249,8 @@ internal sealed class EmulatorRequestHandler(EmulatorState state)
 
     private sealed record Outcome(int Status, string ContentType, byte[] Body, ServiceError? Error, string? AccessKeyId, EmulatorFaultKind Fault, bool Applied)
     {
+        public bool RepeatedRegistration { get; init; }
+
         public static Outcome ForError(ServiceError error, string requestId, string host, string? accessKeyId, bool applied, bool fromAction = false)
             => new(error.Status, "application/json;charset=utf-8", ResponseBodies.Error(error, requestId, host, fromAction), error, accessKeyId, EmulatorFaultKind.None, applied);
     }
