@@ -122,7 +122,11 @@ internal static class BulkRunner
 
     private static string Failure(BulkItemResult problem)
     {
-        var text = CliText.Failure(problem.Error!);
+        // The service's message for a rejected credential differs per request (it shows the string it signed), so
+        // those fold by their code; the advice comes once, with the summary.
+        var text = problem.Error is DataphinAuthenticationException auth
+            ? $"{auth.Operation} failed: HTTP {auth.Status} {auth.ErrorCode}"
+            : CliText.Failure(problem.Error!);
         var failedParts = problem.Parts.Count(p => p.Status == BulkPartStatus.Failed);
         return problem.Parts.Count > 1 ? $"{text} ({failedParts} of {problem.Parts.Count} calls failed)" : text;
     }

@@ -135,7 +135,7 @@ internal static class CliApp
                 connected,
                 identity,
                 report,
-                LineageManifestReader.ReadFileAsync(path.FullName, operation, manifestFormat, cancellationToken),
+                scan.Bytes == 0 ? ToAsync(Array.Empty<LineageItem>()) : LineageManifestReader.ReadFileAsync(path.FullName, operation, manifestFormat, cancellationToken),
                 operation == LineageManifestOperation.Add ? "Registering" : "Deleting",
                 imported: null,
                 cancellationToken).ConfigureAwait(false);

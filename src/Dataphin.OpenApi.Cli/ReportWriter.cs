@@ -35,9 +35,10 @@ internal static class ReportWriter
             output.WriteLine($"The input broke off: {input.Message}");
         }
 
-        foreach (var (name, items) in report.IgnoredProperties)
+        if (report.IgnoredProperties.Count > 0)
         {
-            output.WriteLine($"Note: a delete has no use for {name}; it was ignored on {Count(items, "item")} (the manifest is an add manifest).");
+            var ignored = string.Join(" and ", report.IgnoredProperties.Select(p => $"{p.Key} (on {Count(p.Value, "item")})"));
+            output.WriteLine($"Note: this is an add manifest; a delete has no use for {ignored}, so they were ignored.");
         }
 
         output.WriteLine(SummaryLine(operation, options, report));
