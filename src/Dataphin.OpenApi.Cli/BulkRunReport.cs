@@ -25,8 +25,8 @@ internal sealed class BulkRunReport
 
     public long SucceededEarlier { get; set; }
 
-    /// <summary>Add-only properties a delete ignored, and on how many items.</summary>
-    public IReadOnlyDictionary<string, long> IgnoredProperties { get; set; } = new Dictionary<string, long>();
+    /// <summary>Add-only properties a delete ignored, and on how many items (counted from the items read).</summary>
+    public SortedDictionary<string, long> IgnoredProperties { get; } = new(StringComparer.Ordinal);
 
     /// <summary>The first results that did not succeed, for --json (all are counted and folded).</summary>
     public List<BulkItemResult> Problems { get; } = new();

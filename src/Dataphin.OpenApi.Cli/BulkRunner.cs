@@ -149,6 +149,11 @@ internal static class BulkRunner
             await foreach (var result in bulk.RunAsync(items, options, final, cancellationToken).ConfigureAwait(false))
             {
                 report.Summary.Add(result);
+                foreach (var name in result.Item.IgnoredProperties)
+                {
+                    report.IgnoredProperties[name] = report.IgnoredProperties.TryGetValue(name, out var count) ? count + 1 : 1;
+                }
+
                 await onResult(result).ConfigureAwait(false);
             }
         }

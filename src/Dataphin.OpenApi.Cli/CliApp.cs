@@ -50,6 +50,18 @@ internal static class CliApp
 
             return ExitCodes.UsageError;
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl+C before a run started (while the manifest was being read): nothing was sent.
+            const string message = "Interrupted before anything was sent.";
+            await stderr.WriteLineAsync(message).ConfigureAwait(false);
+            if (json)
+            {
+                ReportWriter.WriteJsonError(stdout, CommandName(parse), message, ExitCodes.Interrupted);
+            }
+
+            return ExitCodes.Interrupted;
+        }
     }
 
     internal static RootCommand BuildRootCommand(TextWriter stdout, TextWriter stderr, CliEnvironment environment)
@@ -115,14 +127,14 @@ internal static class CliApp
             var tenant = connection.ResolveTenant(parse, environment, dryRun);
             var options = connection.BulkOptions(parse, dryRun);
             using var connected = connection.Connect(parse, environment, dryRun);
-            var scan = await ManifestScan.ReadAsync(path.FullName, operation, manifestFormat, cancellationToken).ConfigureAwait(false);
+            var scan = await ManifestScan.ReadAsync(path.FullName, manifestFormat, cancellationToken).ConfigureAwait(false);
             if (scan.Items == 0 && scan.StructureError is null && !parse.GetValue(common.AllowEmpty))
             {
                 return await EmptyAsync(stdout, stderr, operationName, $"The manifest '{path.FullName}' has no items{(scan.Bytes == 0 ? " (the file is empty)" : string.Empty)}.", parse.GetValue(common.Json)).ConfigureAwait(false);
             }
 
             var identity = dryRun ? null : new BulkRunIdentity(operationName, scan.Sha256, scan.Items, connected.Client.Endpoint.ToString(), tenant, connected.AccessKeyId is { } id ? BulkRunIdentity.HashAccessKeyId(id) : null);
-            var report = new BulkRunReport { Total = scan.Items, IgnoredProperties = scan.IgnoredProperties };
+            var report = new BulkRunReport { Total = scan.Items };
             return await RunBulkAsync(
                 parse,
                 common,

@@ -5,33 +5,29 @@ namespace Dataphin.OpenApi.Cli;
 
 /// <summary>
 /// A first pass over a manifest before anything is sent: the SHA-256 of its bytes (its identity for the journal), how
-/// many items it holds (so that the summary can count the items never reached), and the add-only properties a delete
-/// will ignore.
+/// many items it holds (so that the summary can count the items never reached), read cheaply (the items themselves
+/// are not parsed, except in CSV).
 /// </summary>
 internal sealed class ManifestScan
 {
-    private ManifestScan(string sha256, long items, long bytes, LineageManifestException? structureError, IReadOnlyDictionary<string, long> ignored)
+    private ManifestScan(string sha256, long items, long bytes, LineageManifestException? structureError)
     {
         Sha256 = sha256;
         Items = items;
         Bytes = bytes;
         StructureError = structureError;
-        IgnoredProperties = ignored;
     }
 
     public string Sha256 { get; }
 
-    /// <summary>The items, or the items before the structure broke off.</summary>
+    /// <summary>The items; 0 when the structure broke off (the run then counts the items before the break).</summary>
     public long Items { get; }
 
     public long Bytes { get; }
 
     public LineageManifestException? StructureError { get; }
 
-    /// <summary>Each ignored property and on how many items.</summary>
-    public IReadOnlyDictionary<string, long> IgnoredProperties { get; }
-
-    public static async Task<ManifestScan> ReadAsync(string path, LineageManifestOperation operation, LineageManifestFormat format, CancellationToken cancellationToken)
+    public static async Task<ManifestScan> ReadAsync(string path, LineageManifestFormat format, CancellationToken cancellationToken)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, useAsync: true);
@@ -40,22 +36,15 @@ internal sealed class ManifestScan
             var hashing = new HashingStream(file, hash);
             long items = 0;
             LineageManifestException? error = null;
-            var ignored = new SortedDictionary<string, long>(StringComparer.Ordinal);
             if (file.Length > 0)
             {
                 try
                 {
-                    await foreach (var item in LineageManifestReader.ReadAsync(hashing, format, operation, cancellationToken).ConfigureAwait(false))
-                    {
-                        items++;
-                        foreach (var name in item.IgnoredProperties)
-                        {
-                            ignored[name] = ignored.TryGetValue(name, out var count) ? count + 1 : 1;
-                        }
-                    }
+                    items = await LineageManifestReader.CountItemsAsync(hashing, format, cancellationToken).ConfigureAwait(false);
                 }
                 catch (LineageManifestException broken)
                 {
+                    // The run reads up to the break and reports it; the items it reads are the total then.
                     error = broken;
                 }
             }
@@ -66,7 +55,7 @@ internal sealed class ManifestScan
             {
             }
 
-            return new ManifestScan(Convert.ToHexStringLower(hash.GetHashAndReset()), items, file.Length, error, ignored);
+            return new ManifestScan(Convert.ToHexStringLower(hash.GetHashAndReset()), items, file.Length, error);
         }
     }
 

@@ -15,6 +15,27 @@ internal static class JsonManifestReader
 
     public static async IAsyncEnumerable<LineageItem> ReadAsync(Stream stream, LineageManifestOperation operation, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        await foreach (var (json, line) in RawItemsAsync(stream, cancellationToken).ConfigureAwait(false))
+        {
+            yield return ManifestItemParser.Parse(json, line, operation);
+        }
+    }
+
+    /// <summary>How many items the manifest holds, found by walking its structure without reading the items.</summary>
+    public static async Task<long> CountAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        long count = 0;
+        await foreach (var _ in RawItemsAsync(stream, cancellationToken).ConfigureAwait(false))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    /// <summary>The bytes of every item with the line it starts on; throws <see cref="LineageManifestException"/> (after the items before it) when the structure is broken.</summary>
+    private static async IAsyncEnumerable<(byte[] Json, int Line)> RawItemsAsync(Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         var buffer = new byte[InitialBufferSize];
         var length = 0;
         var final = false;
@@ -54,9 +75,9 @@ internal static class JsonManifestReader
 
             found.Clear();
             var consumed = scanner.Scan(buffer.AsSpan(0, length), final, found);
-            foreach (var (json, line) in found)
+            foreach (var item in found)
             {
-                yield return ManifestItemParser.Parse(json, line, operation);
+                yield return item;
             }
 
             if (scanner.PendingError is { } error)

@@ -12,8 +12,9 @@ namespace Dataphin.OpenApi.Bulk;
 /// </summary>
 /// <remarks>
 /// Every record is written to the operating system before the run goes on (one write per item), so killing the
-/// process loses nothing recorded; the file is also synced to disk at most every <see cref="SyncInterval"/>, so a host
-/// crash loses at most that much, which a later run sends again. A sidecar <c>.lock</c> file keeps two runs from
+/// process loses nothing recorded. The file is also synced to disk every <see cref="SyncInterval"/>, in the background
+/// (no worker waits for the disk), and when the store is disposed, so a host crash loses about a second of records,
+/// which a later run sends again. A sidecar <c>.lock</c> file keeps two runs from
 /// writing the same journal at once; it is deleted when the store is disposed.
 /// </remarks>
 /// <example>
@@ -26,12 +27,17 @@ public sealed class FileBulkRunStore : IBulkRunStore, IDisposable
 {
     private readonly object _gate = new();
     private readonly FileStream _stream;
+#if NET8_0_OR_GREATER
+    private readonly Microsoft.Win32.SafeHandles.SafeFileHandle _handle;
+#endif
     private readonly FileStream _lock;
     private readonly Dictionary<long, ulong> _succeeded;
     private readonly MemoryStream _buffer = new();
     private readonly Utf8JsonWriter _json;
     private long _lastSync;
     private bool _unsynced;
+    private bool _syncing;
+    private Task _sync = Task.CompletedTask;
     private bool _disposed;
 
     private FileBulkRunStore(string path, FileStream stream, FileStream lockFile, BulkRunIdentity identity, Dictionary<long, ulong> succeeded, bool resumed)
@@ -44,6 +50,9 @@ public sealed class FileBulkRunStore : IBulkRunStore, IDisposable
         Resumed = resumed;
         _json = new Utf8JsonWriter(_buffer, BulkRunJournal.WriterOptions);
         _lastSync = Stopwatch.GetTimestamp();
+#if NET8_0_OR_GREATER
+        _handle = stream.SafeFileHandle;
+#endif
     }
 
     /// <summary>The journal file (full path).</summary>
@@ -58,7 +67,11 @@ public sealed class FileBulkRunStore : IBulkRunStore, IDisposable
     /// <summary>How many items earlier runs recorded as succeeded (they will not be sent again).</summary>
     public long SucceededEarlier => _succeeded.Count;
 
-    /// <summary>How often, at most, the journal is synced to disk (default 1 s). Records reach the operating system at once either way.</summary>
+    /// <summary>
+    /// How often the journal is synced to disk, in the background, so that a host crash loses little (default 1 s;
+    /// <see cref="Timeout.InfiniteTimeSpan"/>: only when the store is disposed). Records reach the operating system at
+    /// once either way, which is all a killed process needs.
+    /// </summary>
     public TimeSpan SyncInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
@@ -175,6 +188,7 @@ public sealed class FileBulkRunStore : IBulkRunStore, IDisposable
     /// <summary>Syncs the journal to disk and closes it.</summary>
     public void Dispose()
     {
+        Task sync;
         lock (_gate)
         {
             if (_disposed)
@@ -183,6 +197,20 @@ public sealed class FileBulkRunStore : IBulkRunStore, IDisposable
             }
 
             _disposed = true;
+            sync = _sync;
+        }
+
+        try
+        {
+            sync.GetAwaiter().GetResult();
+        }
+        catch (Exception error) when (error is IOException or ObjectDisposedException)
+        {
+            // The final sync below tries again.
+        }
+
+        lock (_gate)
+        {
             try
             {
                 if (_unsynced)
@@ -230,9 +258,46 @@ public sealed class FileBulkRunStore : IBulkRunStore, IDisposable
             _stream.Write(_buffer.GetBuffer(), 0, (int)_buffer.Length);
             _unsynced = true;
             var now = Stopwatch.GetTimestamp();
-            if ((now - _lastSync) * TimeSpan.TicksPerSecond / Stopwatch.Frequency >= SyncInterval.Ticks)
+            if (!_syncing && SyncInterval != Timeout.InfiniteTimeSpan && (now - _lastSync) * TimeSpan.TicksPerSecond / Stopwatch.Frequency >= SyncInterval.Ticks)
             {
-                Sync();
+                _syncing = true;
+                _unsynced = false;
+                _sync = Task.Run(SyncInBackground);
+            }
+        }
+    }
+
+    /// <summary>Syncs to disk off the writers' path: a disk flush can take long on a busy machine, and no worker should wait for it.</summary>
+    private void SyncInBackground()
+    {
+        try
+        {
+#if NET8_0_OR_GREATER
+            RandomAccess.FlushToDisk(_handle);
+#else
+            lock (_gate)
+            {
+                if (!_disposed)
+                {
+                    _stream.Flush(flushToDisk: true);
+                }
+            }
+#endif
+        }
+        catch (Exception error) when (error is IOException or ObjectDisposedException)
+        {
+            // A failed sync is tried again with the next one, and at the end; the records are with the operating system.
+            lock (_gate)
+            {
+                _unsynced = true;
+            }
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _syncing = false;
+                _lastSync = Stopwatch.GetTimestamp();
             }
         }
     }
