@@ -7,7 +7,7 @@ using Dataphin.OpenApi.Testing;
 //   dotnet run -c Release --project benchmarks/Dataphin.OpenApi.Benchmarks
 // BenchmarkDotNet suites only (items 1-3), or some of them:
 //   dotnet run -c Release --project benchmarks/Dataphin.OpenApi.Benchmarks -- --filter '*EndToEnd*'
-// The scenarios only (item 4 quota, item 5 scale, item 6 journal):
+// The scenarios only (item 4 quota, item 5 scale, item 6 journal; journal-cost: item 6's last row alone):
 //   dotnet run -c Release --project benchmarks/Dataphin.OpenApi.Benchmarks -- scenarios [quota] [scale] [journal]
 if (args is [ScaleScenario.ChildCommand, var manifest, var endpoint, .. var flags])
 {
@@ -46,6 +46,11 @@ if (scenarios.Length > 0)
         report.Add(ScaleResult.MarkdownHeader);
         report.AddRange(results.Select(r => r.ToMarkdownRow(results[0])));
         report.Add(string.Empty);
+    }
+
+    if (scenarios.Contains("journal-cost"))
+    {
+        await ScaleScenario.MeasureRecordCostAsync(100_000, rounds: 4, Console.Out);
     }
 
     if (scenarios.Contains("journal"))

@@ -136,16 +136,18 @@ internal static class ScaleScenario
                     using var client = new InstantClient();
                     var journal = Path.Combine(directory.FullName, $"cost-{round}.jsonl");
                     using var store = withJournal ? FileBulkRunStore.Open(journal, new BulkRunIdentity("lineage add", new string('0', 64), count, "http://127.0.0.1:1/", Commands.TenantId), fresh: true) : null;
+                    var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
                     var clock = Stopwatch.StartNew();
                     var summary = await new DataphinBulkLineage(client, Commands.TenantId).RunToSummaryAsync(items, new BulkOptions { MaxConcurrency = Concurrency, RunStore = store }).ConfigureAwait(false);
                     clock.Stop();
+                    var allocatedPerItem = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (double)count;
                     if (summary.Succeeded != count)
                     {
                         throw new InvalidOperationException($"{summary.Succeeded} of {count} succeeded.");
                     }
 
                     var perItem = clock.Elapsed.TotalMilliseconds * 1000 / count;
-                    log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[journal] no network, {(withJournal ? "with" : "without")} a journal: {perItem:F1} µs per item"));
+                    log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[journal] no network, {(withJournal ? "with" : "without")} a journal: {perItem:F1} µs and {allocatedPerItem:F0} bytes allocated per item"));
                     if (withJournal)
                     {
                         bestWith = Math.Min(bestWith, perItem);
