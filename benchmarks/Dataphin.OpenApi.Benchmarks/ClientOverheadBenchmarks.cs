@@ -1,10 +1,12 @@
 using BenchmarkDotNet.Attributes;
+using Dataphin.OpenApi.Testing;
 
 namespace Dataphin.OpenApi.Benchmarks;
 
 /// <summary>
 /// Item 1: the SDK's full per-call path (validation, serialization, form encoding, signing, pipeline, answer
-/// mapping) against the hand-written minimum, both over the same canned in-memory handler (no network).
+/// mapping) against the hand-written minimum, both over the same in-memory fake transport answering a canned success
+/// without recording (no network).
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(SteadyConfig))]
@@ -23,7 +25,7 @@ public class ClientOverheadBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _http = new HttpClient(new CannedHandler());
+        _http = new HttpClient(new FakeDataphinTransport { RecordsRequests = false });
         var options = new DataphinClientOptions
         {
             Endpoint = Endpoint,
@@ -31,7 +33,7 @@ public class ClientOverheadBenchmarks
         };
 
         // The whole pipeline runs (total timeout, retry, circuit breaker, rate limiter, attempt timeout), but with a
-        // quota the canned handler can never reach, so the figure is the SDK's own work and not the 20 QPS pacing.
+        // quota the fake transport can never reach, so the figure is the SDK's own work and not the 20 QPS pacing.
         options.RateLimit.Level2Qps = 100_000;
         options.RateLimit.Burst = 1000;
         options.RateLimit.TrackDailyQuota = false;

@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using Dataphin.OpenApi.Testing;
 using Dataphin.OpenApi.Transport;
 
 namespace Dataphin.OpenApi.Benchmarks;
@@ -24,7 +25,7 @@ public class SigningAndValidationBenchmarks
         _command = Commands.Add(FieldLineages);
         _request = DataphinClient.BuildLineageRequest(Commands.TenantId, _command, opUserId: null);
         _credential = new DataphinCredential("LTAI5tBenchmarkKey", "benchmark-secret");
-        _http = new HttpClient(new CannedHandler());
+        _http = new HttpClient(new FakeDataphinTransport { RecordsRequests = false });
         _invoker = new RpcInvoker(_http, new Uri("https://dataphin-public.cn-hangzhou.aliyuncs.com"), DataphinCredentialProvider.FromCredential(_credential), TimeProvider.System, null);
     }
 

@@ -21,6 +21,9 @@ internal sealed class BulkRunReport
 
     public string? JournalPath { get; set; }
 
+    /// <summary>Where the credential came from, for the advice after an authentication error.</summary>
+    public string? CredentialSource { get; set; }
+
     public bool Resumed { get; set; }
 
     public long SucceededEarlier { get; set; }

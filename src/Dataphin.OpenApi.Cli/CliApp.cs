@@ -16,7 +16,7 @@ internal static class CliApp
 {
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CliEnvironment? environment = null, CancellationToken cancellationToken = default)
     {
-        environment ??= new CliEnvironment();
+        environment = (environment ?? new CliEnvironment()).WithWarnings(stderr);
         var root = BuildRootCommand(stdout, stderr, environment);
         var parse = root.Parse(args);
         var json = args.Contains("--json", StringComparer.Ordinal);
@@ -67,7 +67,8 @@ internal static class CliApp
     internal static RootCommand BuildRootCommand(TextWriter stdout, TextWriter stderr, CliEnvironment environment)
     {
         var root = new RootCommand("dataphin: register and delete Dataphin lineage in bulk from manifest files, import OpenLineage events, and run a local emulator. "
-            + "Credentials come from ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET and ALIBABA_CLOUD_SECURITY_TOKEN. "
+            + "Settings come from the command line, then DATAPHIN_* variables, then the Dataphin profile (dataphin config; --profile); "
+            + "credentials from the profile, else ALIBABA_CLOUD_ACCESS_KEY_ID/_SECRET/_SECURITY_TOKEN, ~/.alibabacloud/credentials, ~/.aliyun/config.json (dataphin whoami shows which). "
             + "Every run keeps a journal, so running the same command again after a crash or Ctrl+C goes on where it stopped. "
             + "Exit codes: 0 every item done; 1 some item failed or was invalid; 2 usage or configuration error, nothing sent; "
             + "3 the run stopped early (credential, permission or edition error, or the service unavailable for longer than --max-pause); 130 interrupted.");
@@ -81,6 +82,8 @@ internal static class CliApp
         openLineage.Subcommands.Add(BuildImportCommand(stdout, stderr, environment));
         root.Subcommands.Add(openLineage);
         root.Subcommands.Add(EmulatorCommand.Build(stdout));
+        root.Subcommands.Add(WhoamiCommand.Build(stdout, environment));
+        root.Subcommands.Add(ConfigCommand.Build(stdout, stderr, environment));
         return root;
     }
 
@@ -110,6 +113,11 @@ internal static class CliApp
         command.SetAction(async (parse, cancellationToken) =>
         {
             var path = parse.GetValue(file)!;
+            if (Directory.Exists(path.FullName))
+            {
+                throw new CliUsageException($"'{path.FullName}' is a directory; --file takes a manifest file (.json, .jsonl or .csv).");
+            }
+
             if (!path.Exists)
             {
                 throw new CliUsageException($"The manifest '{path.FullName}' does not exist.");
@@ -286,6 +294,7 @@ internal static class CliApp
             await stderr.FlushAsync(CancellationToken.None).ConfigureAwait(false);
         }
 
+        report.CredentialSource = connected.CredentialSource;
         options.RunStore = store;
         options.RequestTracker = connected.Tracker;
         await BulkRunner.RunAsync(

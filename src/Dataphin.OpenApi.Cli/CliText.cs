@@ -55,21 +55,25 @@ internal static class CliText
     /// <summary>Whether an error applies to every call (credential, tenant permission, edition).</summary>
     public static bool IsAccountWide(Exception error) => error is DataphinAuthenticationException or DataphinForbiddenException or DataphinEditionException;
 
-    /// <summary>What to fix after an account-wide error stopped the run.</summary>
-    public static string AccountAdvice(Exception error, long tenant) => error switch
+    /// <summary>
+    /// What to fix after an account-wide error stopped the run. <paramref name="credentialSource"/> says where the
+    /// credential came from (e.g. "environment variables ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+    /// a credentials file section, a Dataphin profile), so the advice names what to check.
+    /// </summary>
+    public static string AccountAdvice(Exception error, long tenant, string? credentialSource) => error switch
     {
         DataphinAuthenticationException { ErrorCode: { } code } when code.StartsWith("InvalidAccessKeyId", StringComparison.Ordinal)
-            => $"The service does not know the AccessKey ({code}): check {ConnectionOptions.AccessKeyIdVariable}; the AccessKey may be deleted or disabled.",
+            => $"The service does not know the AccessKey ({code}): check the AccessKey id{From(credentialSource)}; the AccessKey may be deleted or disabled.",
         DataphinAuthenticationException { ErrorCode: { } code } when code.StartsWith("Signature", StringComparison.Ordinal) || code.StartsWith("IncompleteSignature", StringComparison.Ordinal)
-            => $"The service did not accept the credential ({code}): check {ConnectionOptions.AccessKeySecretVariable}, the AccessKey secret (it must belong to {ConnectionOptions.AccessKeyIdVariable}), and that this machine's clock is right.",
+            => $"The service did not accept the credential ({code}): check the AccessKey secret{From(credentialSource)}: it must belong to the AccessKey id; and check that this machine's clock is right.",
         DataphinAuthenticationException { ErrorCode: { } code } when code.StartsWith("InvalidTimeStamp", StringComparison.Ordinal)
             => $"The service did not accept the request's time ({code}): set this machine's clock right (within 15 minutes).",
         DataphinAuthenticationException { ErrorCode: { } code } when code.Contains("SecurityToken", StringComparison.Ordinal)
-            => $"The service did not accept the security token ({code}): check {ConnectionOptions.SecurityTokenVariable}; an STS token expires, so get a new one.",
+            => $"The service did not accept the security token ({code}): check the STS token{From(credentialSource)}; an STS token expires, so get a new one.",
         DataphinAuthenticationException { ErrorCode: { } code } when code.StartsWith("DataphinOpenAPIRamUnAuthorized", StringComparison.Ordinal)
             => $"The AccessKey is not authorized for the Dataphin OpenAPI ({code}): grant its RAM user the DataphinOpenAPIFullAccess permission (a RAM role cannot call the Dataphin OpenAPI).",
         DataphinAuthenticationException auth
-            => $"The service did not accept the credential (HTTP {auth.Status} {auth.ErrorCode}): check {ConnectionOptions.AccessKeyIdVariable} and {ConnectionOptions.AccessKeySecretVariable}.",
+            => $"The service did not accept the credential (HTTP {auth.Status} {auth.ErrorCode}): check the AccessKey id and secret{From(credentialSource)}.",
         DataphinForbiddenException forbidden
             => $"The service refused calls in tenant {tenant} (HTTP {forbidden.Status} {forbidden.ErrorCode}{(string.IsNullOrEmpty(forbidden.ServiceMessage) ? string.Empty : ": " + forbidden.ServiceMessage)}): check --tenant (the tenantId in the Dataphin URL), that the OpenAPI feature is enabled for the tenant, and that the user has the Dataphin role to register lineage.",
         DataphinEditionException edition => EditionAdvice(edition),
@@ -77,10 +81,10 @@ internal static class CliText
     };
 
     /// <summary>What a bulk run's stop means for the user.</summary>
-    public static string? StopExplanation(BulkStopReason reason, Exception? stopError, BulkOptions options, long tenant) => reason switch
+    public static string? StopExplanation(BulkStopReason reason, Exception? stopError, BulkOptions options, long tenant, string? credentialSource) => reason switch
     {
         BulkStopReason.AccountError when stopError is { } error
-            => AccountAdvice(error, tenant) + " The run stopped after the first such answer; fix it and run the same command again to go on.",
+            => AccountAdvice(error, tenant, credentialSource) + " The run stopped after the first such answer; fix it and run the same command again to go on.",
         BulkStopReason.PauseBudgetExhausted
             => $"The service stayed unavailable or kept throttling for longer than the run may wait in all (--max-pause {Durations.Format(options.MaxPause)}): the run stopped. Run the same command again later to go on.",
         BulkStopReason.RunStoreFailed
@@ -109,6 +113,9 @@ internal static class CliText
 
         return text;
     }
+
+    /// <summary>" (from the source)" when the credential's source is known: the place to look.</summary>
+    private static string From(string? credentialSource) => credentialSource is null ? " (dataphin whoami shows where it comes from)" : $" (from {credentialSource})";
 
     private static string EditionAdvice(DataphinEditionException edition)
         => $"{edition.Operation} needs Dataphin {edition.MinimumEdition} edition or higher, but --edition says {edition.ConfiguredEdition}: nothing was sent. Pass the edition your tenant runs.";

@@ -1,40 +1,38 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Net;
 using Dataphin.OpenApi.Bulk;
 
 namespace Dataphin.OpenApi.Cli;
 
 /// <summary>The options every command that calls the service shares, and how they become a client.</summary>
-internal sealed class ConnectionOptions
+internal sealed partial class ConnectionOptions
 {
     public const string EndpointVariable = "DATAPHIN_ENDPOINT";
     public const string RegionVariable = "DATAPHIN_REGION_ID";
     public const string TenantVariable = "DATAPHIN_TENANT_ID";
-    public const string AccessKeyIdVariable = "ALIBABA_CLOUD_ACCESS_KEY_ID";
-    public const string AccessKeySecretVariable = "ALIBABA_CLOUD_ACCESS_KEY_SECRET";
-    public const string SecurityTokenVariable = "ALIBABA_CLOUD_SECURITY_TOKEN";
 
     public Option<long?> Tenant { get; } = new("--tenant")
     {
-        Description = $"The tenant id (the tenantId in the Dataphin URL), sent as OpTenantId. Default: ${TenantVariable}.",
+        Description = $"The tenant id (the tenantId in the Dataphin URL), sent as OpTenantId. Default: ${TenantVariable}, else the Dataphin profile's tenantId.",
         HelpName = "id",
     };
 
     public Option<string?> Endpoint { get; } = new("--endpoint")
     {
-        Description = $"The service endpoint, e.g. https://dataphin-public.cn-hangzhou.aliyuncs.com. Default: ${EndpointVariable}.",
+        Description = $"The service endpoint, e.g. https://dataphin-public.cn-hangzhou.aliyuncs.com. Default: ${EndpointVariable}, else the Dataphin profile's endpoint.",
         HelpName = "url",
     };
 
     public Option<string?> Region { get; } = new("--region")
     {
-        Description = $"The region id, e.g. cn-hangzhou, when no endpoint is given. Default: ${RegionVariable}.",
+        Description = $"The region id, e.g. cn-hangzhou, when no endpoint is given. Default: ${RegionVariable}, else the Dataphin profile's regionId.",
         HelpName = "id",
     };
 
     public Option<string?> Edition { get; } = new("--edition")
     {
-        Description = "Your tenant's Dataphin edition, which sets how fast calls may go: Personal and Agile share 5 calls per second among all levels; Basic and Intelligent allow 50 / 20 / 5 per second for Levels 1 / 2 / 3 (lineage calls are Level 2). Default: Basic's quotas.",
+        Description = "Your tenant's Dataphin edition, which sets how fast calls may go: Personal and Agile share 5 calls per second among all levels; Basic and Intelligent allow 50 / 20 / 5 per second for Levels 1 / 2 / 3 (lineage calls are Level 2). Default: the Dataphin profile's edition, else Basic's quotas.",
         HelpName = "Personal|Agile|Basic|Intelligent",
     };
 
@@ -72,6 +70,7 @@ internal sealed class ConnectionOptions
         command.Options.Add(Tenant);
         command.Options.Add(Endpoint);
         command.Options.Add(Region);
+        command.Options.Add(Profile);
         command.Options.Add(Edition);
         command.Options.Add(Level1Qps);
         command.Options.Add(Level2Qps);
@@ -85,23 +84,15 @@ internal sealed class ConnectionOptions
         }
     }
 
-    /// <summary>The tenant from --tenant or the environment; in a dry run without one, a placeholder used only for validation.</summary>
+    /// <summary>The tenant from --tenant, the environment or the profile; in a dry run without one, a placeholder used only for validation.</summary>
     public long ResolveTenant(ParseResult parse, CliEnvironment environment, bool dryRun)
     {
-        if (parse.GetValue(Tenant) is { } tenant)
+        if (ResolveTenantSetting(parse, environment) is { } tenant)
         {
-            return tenant > 0 ? tenant : throw new CliUsageException($"--tenant must be a positive tenant id; it was {tenant}.");
+            return tenant.Value;
         }
 
-        var text = environment.GetVariable(TenantVariable);
-        if (!string.IsNullOrWhiteSpace(text))
-        {
-            return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var fromEnvironment) && fromEnvironment > 0
-                ? fromEnvironment
-                : throw new CliUsageException($"${TenantVariable} must be a positive tenant id; it was '{text}'.");
-        }
-
-        return dryRun ? 1 : throw new CliUsageException($"No tenant: pass --tenant <id> or set ${TenantVariable} (the tenantId in the Dataphin URL).");
+        return dryRun ? 1 : throw new CliUsageException($"No tenant: pass --tenant <id>, set ${TenantVariable}, or give the Dataphin profile a tenantId (the tenantId in the Dataphin URL).");
     }
 
     public BulkOptions BulkOptions(ParseResult parse, bool dryRun)
@@ -121,59 +112,104 @@ internal sealed class ConnectionOptions
         return new BulkOptions { MaxConcurrency = concurrency, DryRun = dryRun, OpUserId = opUserId, MaxPause = Durations.Parse("--max-pause", parse.GetValue(MaxPause)!) };
     }
 
-    /// <summary>A client from the options and the environment, over a request tracker; a dry run gets one that never sends.</summary>
+    /// <summary>A client from the options, the environment and the profile, over a request tracker; a dry run gets one that never sends.</summary>
     public CliConnection Connect(ParseResult parse, CliEnvironment environment, bool dryRun)
     {
         var options = new DataphinClientOptions { UserAgentSuffix = "dataphin-cli" };
-        ApplyEdition(parse, options);
+        ApplyEdition(parse, environment, options);
         if (dryRun)
         {
             return new CliConnection(new DryRunClient(), null, null, null);
         }
 
-        var endpoint = parse.GetValue(Endpoint) ?? environment.GetVariable(EndpointVariable);
-        var region = parse.GetValue(Region) ?? environment.GetVariable(RegionVariable);
-        if (!string.IsNullOrWhiteSpace(endpoint))
-        {
-            options.Endpoint = Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
-                ? uri
-                : throw new CliUsageException($"The endpoint '{endpoint}' is not an absolute URL such as https://dataphin-public.cn-hangzhou.aliyuncs.com.");
-            if (uri.Scheme == "http" && !uri.IsLoopback)
-            {
-                throw new CliUsageException($"The endpoint '{endpoint}' uses plain http to another machine: the signed requests and their answers would cross the network unencrypted. Use https; plain http is allowed only to this machine (127.0.0.1 or localhost), e.g. the emulator.");
-            }
-        }
-        else if (!string.IsNullOrWhiteSpace(region))
-        {
-            options.RegionId = region;
-        }
-        else
-        {
-            throw new CliUsageException($"No endpoint: pass --endpoint <url> or --region <id>, or set ${EndpointVariable} or ${RegionVariable}.");
-        }
-
-        var id = environment.GetVariable(AccessKeyIdVariable);
-        var secret = environment.GetVariable(AccessKeySecretVariable);
-        var token = environment.GetVariable(SecurityTokenVariable);
-        if (string.IsNullOrWhiteSpace(id) || string.IsNullOrWhiteSpace(secret))
-        {
-            throw new CliUsageException($"No credential: set {AccessKeyIdVariable} and {AccessKeySecretVariable} (and {SecurityTokenVariable} for STS credentials).");
-        }
-
-        options.Credential = new DataphinCredential(id, secret, string.IsNullOrWhiteSpace(token) ? null : token);
+        var endpoint = ResolveEndpoint(parse, environment)
+            ?? throw new CliUsageException($"No endpoint: pass --endpoint <url> or --region <id>, set ${EndpointVariable} or ${RegionVariable}, or give the Dataphin profile an endpoint (dataphin config set endpoint <url>).");
+        (options.Endpoint, options.RegionId) = endpoint.Value;
+        var credential = ResolveCredential(parse, environment);
+        options.CredentialProvider = credential.Provider;
         var ownsHandler = environment.HttpHandler is null;
         var tracker = new BulkRequestTracker(environment.HttpHandler ?? CreateHandler());
         var http = new HttpClient(tracker, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
         try
         {
             var client = new DataphinClient(http, options);
-            return new CliConnection(client, tracker, http, ownsHandler ? tracker : null) { AccessKeyId = id };
+            return new CliConnection(client, tracker, http, ownsHandler ? tracker : null)
+            {
+                AccessKeyId = credential.Resolution.Credential.AccessKeyId,
+                CredentialSource = credential.Resolution.Source,
+            };
         }
         catch (ArgumentException error)
         {
             http.Dispose();
+            if (ownsHandler)
+            {
+                tracker.Dispose();
+            }
+
             throw new CliUsageException(CliText.WithoutParameterName(error), error);
         }
+    }
+
+    /// <summary>The edition and where it came from: --edition, else the profile's; <see langword="null"/> when neither names one.</summary>
+    public Setting<DataphinEdition>? ResolveEdition(ParseResult parse, CliEnvironment environment)
+    {
+        var text = parse.GetValue(Edition);
+        if (text is null)
+        {
+            return ProfileEdition(parse, environment);
+        }
+
+        var edition = text.Trim().ToUpperInvariant() switch
+        {
+            "PERSONAL" => DataphinEdition.Personal,
+            "AGILE" => DataphinEdition.Agile,
+            "BASIC" => DataphinEdition.Basic,
+            "INTELLIGENT" => DataphinEdition.Intelligent,
+            _ => throw new CliUsageException($"--edition '{text}' is not one of Personal, Agile, Basic, Intelligent."),
+        };
+        return new(edition, "--edition");
+    }
+
+    /// <summary>Whether plain http to <paramref name="uri"/> stays on this machine, as the SDK decides it (loopback addresses, localhost and names under .localhost).</summary>
+    private static bool IsLoopback(Uri uri)
+    {
+        if (uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address)))
+        {
+            return true;
+        }
+
+        var name = uri.Host.TrimEnd('.');
+        return string.Equals(name, "localhost", StringComparison.OrdinalIgnoreCase)
+               || (name.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase) && name.Length > ".localhost".Length && name[0] != '.');
+    }
+
+    /// <summary>Refuses an endpoint that is not http(s), or that sends signed requests over plain http to another machine.</summary>
+    private static Uri CheckEndpoint(Uri uri, string text, string origin)
+    {
+        if (uri.Scheme is not ("http" or "https"))
+        {
+            throw new CliUsageException($"The endpoint '{text}' ({origin}) is not an absolute URL such as https://dataphin-public.cn-hangzhou.aliyuncs.com.");
+        }
+
+        if (uri.Scheme == "http" && !IsLoopback(uri))
+        {
+            throw new CliUsageException($"The endpoint '{text}' ({origin}) uses plain http to another machine: the signed requests and their answers would cross the network unencrypted. Use https; plain http is allowed only to this machine (127.0.0.1 or localhost), e.g. the emulator.");
+        }
+
+        if (uri.AbsolutePath != "/" || uri.Query.Length > 0 || uri.Fragment.Length > 0)
+        {
+            throw new CliUsageException($"The endpoint '{text}' ({origin}) must be a scheme and host (and port) only, such as https://dataphin-public.cn-hangzhou.aliyuncs.com; remove '{uri.PathAndQuery}{uri.Fragment}'.");
+        }
+
+        return uri;
+    }
+
+    /// <summary>Refuses a region id that cannot name an endpoint (the SDK builds https://dataphin-public.{region}.aliyuncs.com from it).</summary>
+    private static string CheckRegion(string region, string origin)
+    {
+        var valid = region.Length > 0 && region[0] != '-' && region[^1] != '-' && region.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-');
+        return valid ? region : throw new CliUsageException($"The region '{region}' ({origin}) is not a region id such as cn-hangzhou (lower-case letters, digits and hyphens).");
     }
 
     private static SocketsHttpHandler CreateHandler() => new()
@@ -183,30 +219,20 @@ internal sealed class ConnectionOptions
         AutomaticDecompression = System.Net.DecompressionMethods.GZip | System.Net.DecompressionMethods.Deflate,
     };
 
-    private void ApplyEdition(ParseResult parse, DataphinClientOptions options)
+    /// <summary>The edition (--edition, else the profile's) and the quota overrides, checked against each other.</summary>
+    private void ApplyEdition(ParseResult parse, CliEnvironment environment, DataphinClientOptions options)
     {
-        var text = parse.GetValue(Edition);
-        DataphinEdition? edition = null;
-        if (text is not null)
-        {
-            edition = text.Trim().ToUpperInvariant() switch
-            {
-                "PERSONAL" => DataphinEdition.Personal,
-                "AGILE" => DataphinEdition.Agile,
-                "BASIC" => DataphinEdition.Basic,
-                "INTELLIGENT" => DataphinEdition.Intelligent,
-                _ => throw new CliUsageException($"--edition '{text}' is not one of Personal, Agile, Basic, Intelligent."),
-            };
-        }
-
+        var setting = ResolveEdition(parse, environment);
+        var edition = setting?.Value;
         var level1 = Qps(parse, Level1Qps);
         var level2 = Qps(parse, Level2Qps);
         var level3 = Qps(parse, Level3Qps);
         var shared = Qps(parse, SharedQps);
         var sharesOneBudget = edition is DataphinEdition.Personal or DataphinEdition.Agile;
+        var from = setting?.Origin == "--edition" ? string.Empty : $" ({setting?.Origin})";
         if (sharesOneBudget && (level1 ?? level2 ?? level3) is not null)
         {
-            throw new CliUsageException($"The {edition} edition has one quota for all levels: use --shared-qps instead of --level1-qps, --level2-qps or --level3-qps.");
+            throw new CliUsageException($"The {edition} edition{from} has one quota for all levels: use --shared-qps instead of --level1-qps, --level2-qps or --level3-qps.");
         }
 
         if (!sharesOneBudget && shared is not null)
@@ -245,8 +271,11 @@ internal sealed class CliConnection(DataphinClient client, BulkRequestTracker? t
 
     public BulkRequestTracker? Tracker { get; } = tracker;
 
-    /// <summary>The AccessKey id (not secret), for the journal's hash of it.</summary>
+    /// <summary>The AccessKey id (not secret) the run starts with, for the journal's hash of it.</summary>
     public string? AccessKeyId { get; init; }
+
+    /// <summary>Where the credential came from (e.g. the environment variables, a credentials file section), for advice after an authentication error.</summary>
+    public string? CredentialSource { get; init; }
 
     public void Dispose()
     {

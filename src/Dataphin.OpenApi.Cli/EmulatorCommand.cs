@@ -82,7 +82,9 @@ internal static class EmulatorCommand
                 await stdout.FlushAsync(CancellationToken.None).ConfigureAwait(false);
                 try
                 {
+#pragma warning disable RS0030 // Banned API: an infinite wait that only cancellation ends; no clock is read or waited on.
                     await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+#pragma warning restore RS0030
                 }
                 catch (OperationCanceledException)
                 {

@@ -42,7 +42,7 @@ internal static class ReportWriter
         }
 
         output.WriteLine(SummaryLine(operation, options, report));
-        if (CliText.StopExplanation(report.StopReason, report.Final?.StopError, options, tenant) is { } explanation)
+        if (CliText.StopExplanation(report.StopReason, report.Final?.StopError, options, tenant, report.CredentialSource) is { } explanation)
         {
             output.WriteLine(explanation);
         }
@@ -114,7 +114,7 @@ internal static class ReportWriter
             json.WriteNumber("throttledAnswers", final?.ThrottledAnswers ?? 0);
             json.WriteNumber("pausedSeconds", Math.Round((final?.PausedFor ?? TimeSpan.Zero).TotalSeconds, 3));
             json.WriteString("stopReason", StopReasonName(report.StopReason));
-            if (CliText.StopExplanation(report.StopReason, report.Final?.StopError, options, tenant) is { } explanation)
+            if (CliText.StopExplanation(report.StopReason, report.Final?.StopError, options, tenant, report.CredentialSource) is { } explanation)
             {
                 json.WriteString("message", explanation);
             }

@@ -34,7 +34,7 @@ internal static class ShowCommand
             }
             catch (Exception error) when (error is DataphinException or HttpRequestException)
             {
-                var message = CliText.IsAccountWide(error) ? CliText.AccountAdvice(error, tenant) : CliText.Failure(error);
+                var message = CliText.IsAccountWide(error) ? CliText.AccountAdvice(error, tenant, connected.CredentialSource) : CliText.Failure(error);
                 if (asJson)
                 {
                     WriteJson(stdout, ExitCodes.ItemsFailed, json =>

@@ -2,7 +2,8 @@ namespace Dataphin.OpenApi.Cli;
 
 /// <summary>
 /// Where runs keep their journals when no --state is given: $XDG_STATE_HOME/dataphin/runs (by default
-/// ~/.local/state/dataphin/runs) on Linux and other Unix systems, %LOCALAPPDATA%\dataphin\runs on Windows.
+/// ~/.local/state/dataphin/runs, ~ being <see cref="CliEnvironment.HomeDirectory"/>, else $HOME) on Linux and other
+/// Unix systems, %LOCALAPPDATA%\dataphin\runs on Windows.
 /// </summary>
 internal static class StateFolder
 {
@@ -22,10 +23,11 @@ internal static class StateFolder
             return Path.Combine(state, "dataphin", "runs");
         }
 
-        var home = environment.GetVariable("HOME");
+        // The home folder the rest of the tool uses (profiles, credentials files), then $HOME.
+        var home = !string.IsNullOrWhiteSpace(environment.HomeDirectory) ? environment.HomeDirectory : environment.GetVariable("HOME");
         if (string.IsNullOrWhiteSpace(home))
         {
-            home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            throw new CliUsageException($"There is no home folder to keep the run journal in: pass --state <file>, or set ${XdgStateHomeVariable}.");
         }
 
         return Path.Combine(home, ".local", "state", "dataphin", "runs");

@@ -52,7 +52,9 @@ await using (emulator)
     Console.WriteLine(EmulatorCommandLine.ReadyLine);
     try
     {
+#pragma warning disable RS0030 // Banned API: an infinite wait that only Ctrl+C or SIGTERM ends; no clock is read or waited on.
         await Task.Delay(Timeout.Infinite, stop.Token);
+#pragma warning restore RS0030
     }
     catch (OperationCanceledException)
     {

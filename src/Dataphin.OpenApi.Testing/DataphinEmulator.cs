@@ -64,8 +64,18 @@ public sealed class DataphinEmulator : IAsyncDisposable
     /// <summary>The tenants the emulator has.</summary>
     public IReadOnlyCollection<long> Tenants => _state.Tenants.Keys.OrderBy(t => t).ToList();
 
-    /// <summary>Every request received so far (up to <see cref="DataphinEmulatorOptions.MaxRecordedRequests"/>), oldest first, with how it was answered.</summary>
+    /// <summary>
+    /// Every request received so far, oldest first, with how it was answered: up to
+    /// <see cref="DataphinEmulatorOptions.MaxRecordedRequests"/> of them and about
+    /// <see cref="DataphinEmulatorOptions.MaxRecordedRequestBytes"/> of memory (the oldest are dropped first).
+    /// </summary>
     public IReadOnlyList<EmulatorRequest> Requests => _state.Log.Snapshot();
+
+    /// <summary>
+    /// How many requests the emulator has received since it started, counting those <see cref="Requests"/> no longer
+    /// holds (dropped by its caps or by <see cref="ClearRequests"/>).
+    /// </summary>
+    public long RequestsReceived => _state.Log.Received;
 
     /// <summary>The quotas enforced; setting them replaces the quotas and refills every bucket.</summary>
     /// <exception cref="ArgumentNullException">The value is null.</exception>
@@ -106,6 +116,9 @@ public sealed class DataphinEmulator : IAsyncDisposable
         {
             kestrel.Listen(IPAddress.Loopback, options.Port);
             kestrel.AddServerHeader = false;
+
+            // The emulator caps bodies itself (MaxRequestBodyBytes), answering in the service's error shape.
+            kestrel.Limits.MaxRequestBodySize = null;
         });
         var app = builder.Build();
         var handler = new EmulatorRequestHandler(state);

@@ -12,6 +12,18 @@ public sealed class DataphinEmulatorOptions
     /// <summary>The default tenant id: <c>300001234</c>.</summary>
     public const long DefaultTenant = 300001234;
 
+    /// <summary>
+    /// The default of <see cref="MaxRequestBodyBytes"/>: 10 MiB (10,485,760 bytes). The service documents no body size
+    /// limit; a lineage command of 100 field lineages is a few tens of kilobytes, so this is far above any real call.
+    /// </summary>
+    public const int DefaultMaxRequestBodyBytes = 10 * 1024 * 1024;
+
+    /// <summary>The largest <see cref="MaxRequestBodyBytes"/> allowed: 1 GiB.</summary>
+    public const int MaxRequestBodyBytesLimit = 1024 * 1024 * 1024;
+
+    /// <summary>The default of <see cref="MaxRecordedRequestBytes"/>: 64 MiB.</summary>
+    public const long DefaultMaxRecordedRequestBytes = 64L * 1024 * 1024;
+
     /// <summary>The TCP port to listen on, on 127.0.0.1; 0 (the default) picks a free port.</summary>
     public int Port { get; set; }
 
@@ -44,6 +56,23 @@ public sealed class DataphinEmulatorOptions
 
     /// <summary>The most requests kept for <see cref="DataphinEmulator.Requests"/> (oldest dropped first). Defaults to 10,000.</summary>
     public int MaxRecordedRequests { get; set; } = 10_000;
+
+    /// <summary>
+    /// The most memory, in bytes, the requests kept for <see cref="DataphinEmulator.Requests"/> may take (their decoded
+    /// query, form fields and headers, estimated as UTF-16 text plus a fixed overhead per request and per field); the
+    /// oldest are dropped first. The newest request is always kept, so the log may exceed this by that one request,
+    /// which <see cref="MaxRequestBodyBytes"/> bounds. Defaults to <see cref="DefaultMaxRecordedRequestBytes"/> (64 MiB).
+    /// </summary>
+    public long MaxRecordedRequestBytes { get; set; } = DefaultMaxRecordedRequestBytes;
+
+    /// <summary>
+    /// The largest request body, in bytes, the emulator reads. A larger one is answered with HTTP 413, code
+    /// <c>RequestBodyTooLarge</c>, in the service's error shape, after reading at most this many bytes (at once, when
+    /// <c>Content-Length</c> announces it). The headers of a request, its signature included, are checked before
+    /// any of its body is read, so an unsigned or badly signed request is answered without reading its body.
+    /// Defaults to <see cref="DefaultMaxRequestBodyBytes"/> (10 MiB).
+    /// </summary>
+    public int MaxRequestBodyBytes { get; set; } = DefaultMaxRequestBodyBytes;
 
     internal DataphinEmulatorOptions Validate()
     {
@@ -95,6 +124,16 @@ public sealed class DataphinEmulatorOptions
         if (MaxRecordedRequests < 0)
         {
             problems.Add("MaxRecordedRequests must not be negative.");
+        }
+
+        if (MaxRecordedRequestBytes <= 0)
+        {
+            problems.Add($"MaxRecordedRequestBytes must be positive (was {MaxRecordedRequestBytes}).");
+        }
+
+        if (MaxRequestBodyBytes is <= 0 or > MaxRequestBodyBytesLimit)
+        {
+            problems.Add($"MaxRequestBodyBytes must be from 1 to {MaxRequestBodyBytesLimit} (1 GiB) (was {MaxRequestBodyBytes}).");
         }
 
         if (problems.Count > 0)

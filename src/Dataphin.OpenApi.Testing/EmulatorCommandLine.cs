@@ -36,6 +36,8 @@ public sealed class EmulatorCommandLine
         new("--drop-rate", "share", "The share of requests (0 to 1) whose connection is dropped without an answer, not executed."),
         new("--latency-ms", "n", "Milliseconds to wait before answering every request (default 0)."),
         new("--fault-seed", "n", "A seed for the random choice of faults, for a reproducible sequence."),
+        new("--max-body-bytes", "n", string.Create(CultureInfo.InvariantCulture, $"The largest request body read, in bytes (1 to {DataphinEmulatorOptions.MaxRequestBodyBytesLimit}; default {DataphinEmulatorOptions.DefaultMaxRequestBodyBytes}, 10 MiB); a larger one is answered 413 RequestBodyTooLarge.")),
+        new("--max-recorded-bytes", "n", string.Create(CultureInfo.InvariantCulture, $"The most memory, in bytes, the log of received requests may take; the oldest are dropped first (default {DataphinEmulatorOptions.DefaultMaxRecordedRequestBytes}, 64 MiB).")),
     ];
 
     private EmulatorCommandLine(DataphinEmulatorOptions emulatorOptions, EmulatorFault? fault, EmulatorEdition edition, bool showHelp)
@@ -166,6 +168,12 @@ public sealed class EmulatorCommandLine
                 case "--fault-seed":
                     options.FaultSeed = (int)Whole(name, Value(), 0, int.MaxValue);
                     break;
+                case "--max-body-bytes":
+                    options.MaxRequestBodyBytes = (int)Whole(name, Value(), 1, DataphinEmulatorOptions.MaxRequestBodyBytesLimit);
+                    break;
+                case "--max-recorded-bytes":
+                    options.MaxRecordedRequestBytes = Whole(name, Value(), 1, long.MaxValue);
+                    break;
             }
         }
 
@@ -250,15 +258,14 @@ public sealed class EmulatorCommandLine
         return lines;
     }
 
-    /// <summary>The line printed when the emulator stops: how many requests it received.</summary>
+    /// <summary>The line printed when the emulator stops: how many requests it received since it started (<see cref="DataphinEmulator.RequestsReceived"/>).</summary>
     /// <param name="emulator">The emulator.</param>
     /// <returns>The line.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="emulator"/> is null.</exception>
     public static string DescribeStopping(DataphinEmulator emulator)
     {
         ArgumentNullException.ThrowIfNull(emulator);
-        var received = emulator.GetStatistics().Requests.Values.Sum(r => r.Received);
-        return string.Create(CultureInfo.InvariantCulture, $"Stopping; {received} requests were received.");
+        return string.Create(CultureInfo.InvariantCulture, $"Stopping; {emulator.RequestsReceived} requests were received.");
     }
 
     private static long Whole(string name, string text, long min, long max)

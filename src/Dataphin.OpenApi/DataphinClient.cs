@@ -252,6 +252,10 @@ public class DataphinClient : IDisposable
         {
             errors = [.. errors, new DataphinValidationError("OpUserId", DataphinValidationRules.Required, "OpUserId, when given, must not be empty; pass null to leave it out.")];
         }
+        else if (opUserId is not null && LineageCommandValidator.HasLoneSurrogate(opUserId))
+        {
+            errors = [.. errors, new DataphinValidationError("OpUserId", DataphinValidationRules.InvalidUtf16, "OpUserId " + LineageCommandValidator.LoneSurrogateSentence)];
+        }
 
         if (errors.Count > 0)
         {
@@ -311,6 +315,10 @@ public class DataphinClient : IDisposable
             else if (pair.Value is null)
             {
                 errors.Add(new(path, DataphinValidationRules.Required, $"{path}: the value of '{pair.Key}' is null; leave the parameter out instead."));
+            }
+            else if (LineageCommandValidator.HasLoneSurrogate(pair.Value))
+            {
+                errors.Add(new(path, DataphinValidationRules.InvalidUtf16, $"{path}: the value of '{pair.Key}' {LineageCommandValidator.LoneSurrogateSentence}"));
             }
             else
             {

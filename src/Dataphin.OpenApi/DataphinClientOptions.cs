@@ -71,6 +71,12 @@ public class DataphinClientOptions
     /// <summary>Receives attempts, retries and rate-limit waits, for logging and metrics.</summary>
     internal Throttling.IResilienceObserver? Observer { get; set; }
 
+    /// <summary>Set by <c>UseProfile</c> or the <c>Profile</c> configuration key: fill unset settings from the Dataphin profile file.</summary>
+    internal bool ProfileRequested { get; set; }
+
+    /// <summary>The Dataphin profile to fill settings from; <see langword="null"/> for <c>DATAPHIN_PROFILE</c>, else the file's current one.</summary>
+    internal string? ProfileName { get; set; }
+
     /// <summary>Problems found while binding these options from configuration; reported by start-up validation.</summary>
     internal List<string> ConfigurationErrors { get; } = [];
 

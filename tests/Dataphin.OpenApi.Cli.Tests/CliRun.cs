@@ -1,20 +1,20 @@
+using System.Net;
+using Dataphin.OpenApi.Testing;
+
 namespace Dataphin.OpenApi.Cli.Tests;
 
 internal sealed record CliRun(int ExitCode, string Stdout, string Stderr)
 {
     public const string Secret = "test-secret-never-shown";
 
-    public static async Task<CliRun> RunAsync(FakeDataphinHandler? handler, params string[] args)
+    public static async Task<CliRun> RunAsync(FakeDataphinTransport? handler, params string[] args)
         => await RunAsync(handler, Variables(), args);
-
-    public static async Task<CliRun> RunAsync(FakeDataphinHandler? handler, Dictionary<string, string> variables, params string[] args)
-        => await RunAsync((HttpMessageHandler?)handler, variables, args);
 
     /// <summary>
     /// Runs the tool in process. Unless the variables name one, the run's default journal folder
     /// ($XDG_STATE_HOME) is a new temporary folder, deleted afterwards, so runs never share journals by accident.
     /// </summary>
-    public static async Task<CliRun> RunAsync(HttpMessageHandler? handler, Dictionary<string, string> variables, params string[] args)
+    public static async Task<CliRun> RunAsync(FakeDataphinTransport? handler, Dictionary<string, string> variables, params string[] args)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
@@ -54,6 +54,24 @@ internal sealed record CliRun(int ExitCode, string Stdout, string Stderr)
         ["DATAPHIN_ENDPOINT"] = "http://127.0.0.1:9",
         ["DATAPHIN_TENANT_ID"] = "300001234",
     };
+
+    /// <summary>
+    /// A fake Dataphin that answers HTTP 503 <c>ServiceUnavailable</c> (request id <c>req-fail</c>) to the calls whose
+    /// lineage command contains <paramref name="text"/>, and success to the others.
+    /// </summary>
+    public static FakeDataphinTransport FailingFor(string text) => FailingFor(text, HttpStatusCode.ServiceUnavailable, "ServiceUnavailable", "The service is temporarily unavailable.");
+
+    /// <summary>
+    /// A fake Dataphin that answers HTTP <paramref name="status"/> with the error <paramref name="code"/> (request id
+    /// <c>req-fail</c>) to the calls whose lineage command contains <paramref name="text"/>, and success to the others.
+    /// </summary>
+    public static FakeDataphinTransport FailingFor(string text, HttpStatusCode status, string code, string message = "The service refused it.")
+        => new FakeDataphinTransport().Respond(request => Command(request).Contains(text)
+            ? FakeDataphinResponse.Error(status, code, message, requestId: "req-fail")
+            : null);
+
+    /// <summary>The lineage command JSON a request carries in its form field (AddRegisterLineageCommand or DeleteRegisterLineageCommand).</summary>
+    public static string Command(FakeDataphinRequest request) => request.Form[request.Action + "Command"];
 
     public static string Sample(string relative) => Path.Combine(AppContext.BaseDirectory, "samples", relative);
 }

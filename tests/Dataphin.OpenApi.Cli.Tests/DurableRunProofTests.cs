@@ -191,7 +191,7 @@ public sealed class DurableRunProofTests : IDisposable
         Assert.Contains("SignatureDoesNotMatch", root.GetProperty("message").GetString());
         Assert.InRange(emulator.GetStatistics().Requests["AddRegisterLineage"].Received, 2, 16);
         Assert.Equal(ExitCodes.Stopped, human.ExitCode);
-        Assert.Contains("The service did not accept the credential (SignatureDoesNotMatch): check ALIBABA_CLOUD_ACCESS_KEY_SECRET", human.Stdout);
+        Assert.Contains("The service did not accept the credential (SignatureDoesNotMatch): check the AccessKey secret (from environment variables ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET)", human.Stdout);
         Assert.Matches(@"FAILED (\d+ items \(pair-\d+|pair-\d+)", human.Stdout);
         Assert.Single(human.Stdout.Split('\n'), line => line.StartsWith("FAILED", StringComparison.Ordinal));
         Assert.DoesNotContain("not-the-secret-7f3a", json.Stdout + json.Stderr + human.Stdout + human.Stderr);

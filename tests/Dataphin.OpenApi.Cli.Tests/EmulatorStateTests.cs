@@ -67,6 +67,9 @@ public class EmulatorStateTests
     [InlineData(new[] { "--latency-ms", "-5" }, "--latency-ms '-5' must be a whole number from 0 to 600000.")]
     [InlineData(new[] { "--port" }, "--port needs a value (n).")]
     [InlineData(new[] { "--bogus" }, "Unknown option '--bogus'.")]
+    [InlineData(new[] { "--max-body-bytes", "0" }, "--max-body-bytes '0' must be a whole number from 1 to 1073741824.")]
+    [InlineData(new[] { "--max-body-bytes", "1073741825" }, "--max-body-bytes '1073741825' must be a whole number from 1 to 1073741824.")]
+    [InlineData(new[] { "--max-recorded-bytes", "-1" }, "--max-recorded-bytes '-1' must be a whole number from 1 to ")]
     public void The_shared_command_line_names_the_option_and_the_rule(string[] args, string expected)
     {
         var error = Assert.Throws<EmulatorCommandLineException>(() => EmulatorCommandLine.Parse(args));
@@ -90,6 +93,35 @@ public class EmulatorStateTests
         Assert.Equal(5, EmulatorCommandLine.Parse(["--edition", "agile"]).EmulatorOptions.Quotas.SharedQps);
         Assert.Equal(2, EmulatorCommandLine.Parse(["--edition", "Personal", "--shared-qps", "2"]).EmulatorOptions.Quotas.SharedQps);
         Assert.False(EmulatorCommandLine.Parse(["--no-quotas"]).EmulatorOptions.Quotas.Enabled);
+    }
+
+    [Fact]
+    public async Task The_body_cap_and_the_request_log_cap_are_set_from_the_command_line_and_an_oversized_call_is_refused()
+    {
+        var defaults = EmulatorCommandLine.Parse([]).EmulatorOptions;
+        var commandLine = EmulatorCommandLine.Parse(["--no-quotas", "--max-body-bytes", "1024", "--max-recorded-bytes", "100000"]);
+        await using var emulator = await commandLine.StartAsync();
+        var options = new DataphinClientOptions { Endpoint = emulator.Endpoint, Credential = new DataphinCredential(emulator.AccessKeyId, emulator.AccessKeySecret) };
+        options.Retry.MaxAttempts = 1;
+        using var client = new DataphinClient(options);
+        var small = new AddRegisterLineageCommand(AssetReference.ByGuid("odps.1.a.b"), AssetReference.ByGuid("odps.1.a.c"));
+        var large = new AddRegisterLineageCommand(AssetReference.ByGuid("odps.1.a.b"), AssetReference.ByGuid("odps.1.a.c"));
+        for (var i = 0; i < 20; i++)
+        {
+            large.DetailedLineages.Add(new FieldLineage(AssetReference.FieldByGuid($"odps.1.a.b.column_{i}", "odps.1.a.b"), AssetReference.FieldByGuid($"odps.1.a.c.column_{i}", "odps.1.a.c")));
+        }
+
+        await client.AddRegisterLineageAsync(emulator.DefaultTenantId, small);
+        var error = await Assert.ThrowsAsync<DataphinRequestException>(() => client.AddRegisterLineageAsync(emulator.DefaultTenantId, large));
+
+        Assert.Equal((DataphinEmulatorOptions.DefaultMaxRequestBodyBytes, DataphinEmulatorOptions.DefaultMaxRecordedRequestBytes), (defaults.MaxRequestBodyBytes, defaults.MaxRecordedRequestBytes));
+        Assert.Equal((1024, 100_000L), (commandLine.EmulatorOptions.MaxRequestBodyBytes, commandLine.EmulatorOptions.MaxRecordedRequestBytes));
+        Assert.Equal(413, error.Status);
+        Assert.Equal("RequestBodyTooLarge", error.ErrorCode);
+        Assert.Equal(new EmulatorActionStatistics(2, 1, 0, 1, 0), emulator.GetStatistics().Requests["AddRegisterLineage"]);
+        Assert.Equal(1, emulator.GetStatistics().TableLineages);
+        Assert.Equal(0, emulator.GetStatistics().FieldLineages);
+        Assert.Equal("Stopping; 2 requests were received.", EmulatorCommandLine.DescribeStopping(emulator));
     }
 
     [Fact]

@@ -27,7 +27,8 @@ public class HelpTests
         Visit(root, "dataphin");
 
         Assert.Empty(missing);
-        Assert.Equal(["lineage", "openlineage", "emulator"], root.Subcommands.Select(c => c.Name));
+        Assert.Equal(["lineage", "openlineage", "emulator", "whoami", "config"], root.Subcommands.Select(c => c.Name));
+        Assert.Equal(["set", "get", "list"], root.Subcommands[4].Subcommands.Select(c => c.Name));
         Assert.Equal(["add", "delete", "show"], root.Subcommands[0].Subcommands.Select(c => c.Name));
     }
 
@@ -36,6 +37,8 @@ public class HelpTests
     [InlineData("lineage", "delete", "--dry-run")]
     [InlineData("openlineage", "import", "--mapping")]
     [InlineData("lineage", "show", "--table")]
+    [InlineData("lineage", "add", "--profile")]
+    [InlineData("config", "set", "accessKeySecret")]
     public async Task Help_of_a_command_goes_to_stdout_and_exits_0(string group, string command, string option)
     {
         var run = await CliRun.RunAsync(null, group, command, "--help");

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Dataphin.OpenApi.Testing;
 
 namespace Dataphin.OpenApi.Cli.Tests;
 
@@ -7,13 +8,13 @@ public class OpenLineageImportCommandTests
     [Fact]
     public async Task Import_registers_the_mapped_pairs_and_reports_unmapped_datasets_with_exit_1()
     {
-        var handler = new FakeDataphinHandler();
+        var handler = new FakeDataphinTransport();
 
         var run = await CliRun.RunAsync(handler, "openlineage", "import", CliRun.Sample("openlineage/spark-events.jsonl"), "--mapping", CliRun.Sample("openlineage/openlineage-rules.json"));
 
         Assert.Equal(1, run.ExitCode);
         Assert.Equal(2, handler.Requests.Count);
-        Assert.Contains(handler.Requests, r => r.Command.Contains("odps.300001234.dw_project.dwd_trade_order_di.pay_amount_cny"));
+        Assert.Contains(handler.Requests, r => CliRun.Command(r).Contains("odps.300001234.dw_project.dwd_trade_order_di.pay_amount_cny"));
         Assert.Contains("UNMAPPED s3a://raw-landing /events/2025/01/01: no rule applies to the namespace 's3a://raw-landing'", run.Stdout);
         Assert.Contains("2 items: 2 succeeded", run.Stdout);
     }
@@ -21,7 +22,7 @@ public class OpenLineageImportCommandTests
     [Fact]
     public async Task Import_dry_run_with_json_sends_nothing_and_lists_unmapped_and_unreadable()
     {
-        var handler = new FakeDataphinHandler();
+        var handler = new FakeDataphinTransport();
 
         var run = await CliRun.RunAsync(handler, new Dictionary<string, string>(), "openlineage", "import", CliRun.Sample("openlineage/dbt-events.jsonl"), "-m", CliRun.Sample("openlineage/openlineage-rules.json"), "--dry-run", "--json");
 
@@ -42,7 +43,7 @@ public class OpenLineageImportCommandTests
         await File.WriteAllTextAsync(rules, """{"rules":[{"namespace":"hive://x","guid":"odps.{tenant}.{table}"}]}""");
         try
         {
-            var run = await CliRun.RunAsync(new FakeDataphinHandler(), "openlineage", "import", CliRun.Sample("openlineage/spark-events.jsonl"), "--mapping", rules);
+            var run = await CliRun.RunAsync(new FakeDataphinTransport(), "openlineage", "import", CliRun.Sample("openlineage/spark-events.jsonl"), "--mapping", rules);
 
             Assert.Equal(2, run.ExitCode);
             Assert.Contains("'guid' uses {tenant}", run.Stderr);

@@ -17,18 +17,18 @@ public sealed class RunJournalCommandTests : IDisposable
     public async Task The_same_command_with_the_same_state_sends_only_the_items_not_done()
     {
         var state = Path.Combine(_folder, "run.jsonl");
-        var first = new FakeDataphinHandler(command => command.Contains("dim_user"), HttpStatusCode.BadRequest, "InvalidParameter.AssetNotFound");
+        var first = CliRun.FailingFor("dim_user", HttpStatusCode.BadRequest, "InvalidParameter.AssetNotFound");
         var run = await CliRun.RunAsync(first, "lineage", "add", "--file", CliRun.Sample("manifests/lineage.csv"), "--state", state);
 
-        var second = new FakeDataphinHandler();
+        var second = new FakeDataphinTransport();
         var rerun = await CliRun.RunAsync(second, "lineage", "add", "--file", CliRun.Sample("manifests/lineage.csv"), "--state", state, "--json");
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains($"Journal: {state} (if the run is interrupted, run the same command again to go on)", run.Stderr);
         Assert.Contains($"Journal: {state}. Running the same command again sends the 1 item not done and skips the 2 done.", run.Stdout);
         Assert.Equal(0, rerun.ExitCode);
-        var (_, _, command) = Assert.Single(second.Requests);
-        Assert.Contains("dim_user", command);
+        var request = Assert.Single(second.Requests);
+        Assert.Contains("dim_user", CliRun.Command(request));
         using var json = JsonDocument.Parse(rerun.Stdout);
         Assert.Equal(3, json.RootElement.GetProperty("total").GetInt32());
         Assert.Equal(1, json.RootElement.GetProperty("succeeded").GetInt32());
@@ -42,9 +42,9 @@ public sealed class RunJournalCommandTests : IDisposable
     {
         var variables = CliRun.Variables();
         variables["XDG_STATE_HOME"] = _folder;
-        var first = new FakeDataphinHandler();
-        var again = new FakeDataphinHandler();
-        var fresh = new FakeDataphinHandler();
+        var first = new FakeDataphinTransport();
+        var again = new FakeDataphinTransport();
+        var fresh = new FakeDataphinTransport();
 
         var run = await CliRun.RunAsync(first, variables, "lineage", "add", "--file", CliRun.Sample("manifests/lineage.jsonl"));
         var rerun = await CliRun.RunAsync(again, variables, "lineage", "add", "--file", CliRun.Sample("manifests/lineage.jsonl"));
@@ -67,8 +67,8 @@ public sealed class RunJournalCommandTests : IDisposable
     public async Task A_journal_written_for_another_manifest_is_refused_and_nothing_is_sent()
     {
         var state = Path.Combine(_folder, "run.jsonl");
-        await CliRun.RunAsync(new FakeDataphinHandler(), "lineage", "add", "--file", CliRun.Sample("manifests/lineage.csv"), "--state", state);
-        var handler = new FakeDataphinHandler();
+        await CliRun.RunAsync(new FakeDataphinTransport(), "lineage", "add", "--file", CliRun.Sample("manifests/lineage.csv"), "--state", state);
+        var handler = new FakeDataphinTransport();
 
         var other = await CliRun.RunAsync(handler, "lineage", "add", "--file", CliRun.Sample("manifests/lineage.jsonl"), "--state", state, "--json");
         var delete = await CliRun.RunAsync(handler, "lineage", "delete", "--file", CliRun.Sample("manifests/lineage.csv"), "--state", state);
@@ -92,7 +92,7 @@ public sealed class RunJournalCommandTests : IDisposable
     {
         var manifest = Path.Combine(_folder, name);
         await File.WriteAllTextAsync(manifest, content);
-        var handler = new FakeDataphinHandler();
+        var handler = new FakeDataphinTransport();
 
         var run = await CliRun.RunAsync(handler, "lineage", "add", "--file", manifest);
         var json = await CliRun.RunAsync(handler, "lineage", "add", "--file", manifest, "--json");
@@ -115,7 +115,7 @@ public sealed class RunJournalCommandTests : IDisposable
     [Fact]
     public async Task The_json_exit_code_of_an_import_is_the_process_exit_code()
     {
-        var run = await CliRun.RunAsync(new FakeDataphinHandler(), "openlineage", "import", CliRun.Sample("openlineage/spark-events.jsonl"), "--mapping", CliRun.Sample("openlineage/openlineage-rules.json"), "--json");
+        var run = await CliRun.RunAsync(new FakeDataphinTransport(), "openlineage", "import", CliRun.Sample("openlineage/spark-events.jsonl"), "--mapping", CliRun.Sample("openlineage/openlineage-rules.json"), "--json");
 
         Assert.Equal(1, run.ExitCode);
         using var json = JsonDocument.Parse(run.Stdout);
@@ -130,8 +130,8 @@ public sealed class RunJournalCommandTests : IDisposable
         var variables = CliRun.Variables();
         variables.Remove("DATAPHIN_TENANT_ID");
 
-        var run = await CliRun.RunAsync(new FakeDataphinHandler(), variables, "lineage", "add", "--file", CliRun.Sample("manifests/lineage.csv"), "--json");
-        var parseError = await CliRun.RunAsync(new FakeDataphinHandler(), "lineage", "add", "--file", CliRun.Sample("manifests/lineage.csv"), "--json", "--bogus");
+        var run = await CliRun.RunAsync(new FakeDataphinTransport(), variables, "lineage", "add", "--file", CliRun.Sample("manifests/lineage.csv"), "--json");
+        var parseError = await CliRun.RunAsync(new FakeDataphinTransport(), "lineage", "add", "--file", CliRun.Sample("manifests/lineage.csv"), "--json", "--bogus");
 
         Assert.Equal(2, run.ExitCode);
         using var json = JsonDocument.Parse(run.Stdout);
@@ -150,9 +150,12 @@ public sealed class RunJournalCommandTests : IDisposable
     [InlineData(new[] { "--level2-qps", "0" }, "--level2-qps must be a positive number")]
     [InlineData(new[] { "--max-pause", "soon" }, "--max-pause 'soon' is not a duration such as 90s, 5m, 1h30m or 500ms.")]
     [InlineData(new[] { "--endpoint", "http://dataphin.example.com" }, "Use https; plain http is allowed only to this machine (127.0.0.1 or localhost), e.g. the emulator.")]
+    [InlineData(new[] { "--endpoint", "https://dataphin.example.com/api?x=1" }, "The endpoint 'https://dataphin.example.com/api?x=1' (--endpoint) must be a scheme and host (and port) only, such as https://dataphin-public.cn-hangzhou.aliyuncs.com; remove '/api?x=1'.")]
+    [InlineData(new[] { "--endpoint", "ftp://dataphin.example.com" }, "The endpoint 'ftp://dataphin.example.com' (--endpoint) is not an absolute URL such as https://")]
+    [InlineData(new[] { "--region", "CN_Hangzhou" }, "The region 'CN_Hangzhou' (--region) is not a region id such as cn-hangzhou (lower-case letters, digits and hyphens).")]
     public async Task Quota_pause_and_endpoint_mistakes_are_usage_errors_in_words_for_people(string[] extra, string expected)
     {
-        var handler = new FakeDataphinHandler();
+        var handler = new FakeDataphinTransport();
 
         var run = await CliRun.RunAsync(handler, ["lineage", "add", "--file", CliRun.Sample("manifests/lineage.csv"), .. extra]);
 
@@ -160,6 +163,7 @@ public sealed class RunJournalCommandTests : IDisposable
         Assert.Contains(expected, run.Stderr);
         Assert.DoesNotContain("(Parameter", run.Stderr);
         Assert.DoesNotContain("AllowInsecureHttp", run.Stderr);
+        Assert.DoesNotContain("DataphinClientOptions", run.Stderr);
         Assert.DoesNotContain("Exception", run.Stderr);
         Assert.Empty(handler.Requests);
     }

@@ -82,7 +82,7 @@ public sealed class FaultInjectionTests
     [Fact]
     public async Task Latency_is_measured_on_the_emulator_clock()
     {
-        var clock = new FakeTimeProvider();
+        var clock = ManualTimeProvider.AtSystemTime();
         await using var emulator = await DataphinEmulator.StartAsync(new DataphinEmulatorOptions { Quotas = EmulatorQuotas.Disabled, TimeProvider = clock });
         emulator.SetFault("AddRegisterLineage", new EmulatorFault { Latency = TimeSpan.FromSeconds(30) });
         using var client = Lineages.Client(emulator, configure: Lineages.SingleAttempt);

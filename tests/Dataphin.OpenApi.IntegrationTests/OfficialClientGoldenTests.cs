@@ -11,7 +11,7 @@ public sealed class OfficialClientGoldenTests
 {
     private static readonly GoldenRequest Golden = GoldenRequest.Load("v3-delete-register-lineage.json");
 
-    private static Task<DataphinEmulator> StartPinnedAsync(FakeTimeProvider clock) => DataphinEmulator.StartAsync(new DataphinEmulatorOptions
+    private static Task<DataphinEmulator> StartPinnedAsync(ManualTimeProvider clock) => DataphinEmulator.StartAsync(new DataphinEmulatorOptions
     {
         TimeProvider = clock,
         AccessKeyId = Golden.AccessKeyId,
@@ -22,7 +22,7 @@ public sealed class OfficialClientGoldenTests
     [Fact]
     public async Task The_official_clients_request_is_accepted_and_deletes_the_lineage_it_names()
     {
-        var clock = new FakeTimeProvider(Golden.Date);
+        var clock = new ManualTimeProvider(Golden.Date);
         await using var emulator = await StartPinnedAsync(clock);
         using (var client = Lineages.Client(emulator, time: clock))
         {
@@ -46,7 +46,7 @@ public sealed class OfficialClientGoldenTests
     [Fact]
     public async Task Replaying_the_official_clients_request_is_rejected_as_nonce_reuse()
     {
-        await using var emulator = await StartPinnedAsync(new FakeTimeProvider(Golden.Date));
+        await using var emulator = await StartPinnedAsync(new ManualTimeProvider(Golden.Date));
         using var http = new HttpClient();
 
         using var first = await http.SendAsync(Golden.ToMessage(emulator.Endpoint));
@@ -63,7 +63,7 @@ public sealed class OfficialClientGoldenTests
     [Fact]
     public async Task The_official_clients_request_sent_chunked_is_accepted()
     {
-        await using var emulator = await StartPinnedAsync(new FakeTimeProvider(Golden.Date));
+        await using var emulator = await StartPinnedAsync(new ManualTimeProvider(Golden.Date));
         using var http = new HttpClient();
 
         using var response = await http.SendAsync(Golden.ToMessage(emulator.Endpoint, chunked: true));
@@ -77,7 +77,7 @@ public sealed class OfficialClientGoldenTests
     [Fact]
     public async Task A_body_changed_after_signing_is_rejected()
     {
-        await using var emulator = await StartPinnedAsync(new FakeTimeProvider(Golden.Date));
+        await using var emulator = await StartPinnedAsync(new ManualTimeProvider(Golden.Date));
         using var http = new HttpClient();
         var tampered = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(Golden.Body).Replace("pay_amount", "pay_amounX", StringComparison.Ordinal));
 
@@ -91,7 +91,7 @@ public sealed class OfficialClientGoldenTests
     [Fact]
     public async Task The_official_clients_request_is_rejected_16_minutes_later()
     {
-        await using var emulator = await StartPinnedAsync(new FakeTimeProvider(Golden.Date.AddMinutes(16)));
+        await using var emulator = await StartPinnedAsync(new ManualTimeProvider(Golden.Date.AddMinutes(16)));
         using var http = new HttpClient();
 
         using var response = await http.SendAsync(Golden.ToMessage(emulator.Endpoint));
@@ -104,7 +104,7 @@ public sealed class OfficialClientGoldenTests
     [Fact]
     public async Task Removing_a_mandatory_header_from_the_signed_list_is_IncompleteSignature()
     {
-        await using var emulator = await StartPinnedAsync(new FakeTimeProvider(Golden.Date));
+        await using var emulator = await StartPinnedAsync(new ManualTimeProvider(Golden.Date));
         using var http = new HttpClient();
         using var message = Golden.ToMessage(emulator.Endpoint);
         var authorization = message.Headers.GetValues("Authorization").Single().Replace("x-acs-signature-nonce;", string.Empty, StringComparison.Ordinal);

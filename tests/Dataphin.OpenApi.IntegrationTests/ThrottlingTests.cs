@@ -12,7 +12,7 @@ public sealed class ThrottlingTests
     [Fact]
     public async Task An_exceeded_quota_is_answered_with_Throttling_User_and_the_wait_until_the_next_token()
     {
-        var clock = new FakeTimeProvider();
+        var clock = ManualTimeProvider.AtSystemTime();
         var quotas = EmulatorQuotas.ForEdition(EmulatorEdition.Basic);
         quotas.Level2Qps = 1;
         await using var emulator = await DataphinEmulator.StartAsync(new DataphinEmulatorOptions { TimeProvider = clock, Quotas = quotas });
@@ -36,7 +36,7 @@ public sealed class ThrottlingTests
     [Fact]
     public async Task Levels_have_separate_budgets_on_Basic_and_one_shared_budget_on_Personal()
     {
-        var clock = new FakeTimeProvider();
+        var clock = ManualTimeProvider.AtSystemTime();
         var basic = EmulatorQuotas.ForEdition(EmulatorEdition.Basic);
         basic.Level2Qps = 1;
         basic.Level3Qps = 1;
@@ -56,7 +56,7 @@ public sealed class ThrottlingTests
     [Fact]
     public async Task Daily_limits_when_enabled_refuse_calls_until_the_next_utc_day()
     {
-        var clock = new FakeTimeProvider(new DateTimeOffset(2025, 1, 1, 23, 0, 0, TimeSpan.Zero));
+        var clock = new ManualTimeProvider(new DateTimeOffset(2025, 1, 1, 23, 0, 0, TimeSpan.Zero));
         var quotas = EmulatorQuotas.ForEdition(EmulatorEdition.Personal);
         quotas.DailyLimitsEnabled = true;
         quotas.SharedDailyLimit = 2;

@@ -41,14 +41,16 @@ internal static class CsvManifestReader
         TargetCatalog, TargetSchema, TargetTable, TargetEnv, TargetSubType, TargetGuid,
     ];
 
-    public static async IAsyncEnumerable<LineageItem> ReadAsync(TextReader text, LineageManifestOperation operation, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public static async IAsyncEnumerable<LineageItem> ReadAsync(Stream stream, LineageManifestOperation operation, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var owned = text;
+        var checking = new Utf8CheckingStream(stream);
+        using var text = new StreamReader(checking, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, bufferSize: 16 * 1024, leaveOpen: true);
         var reader = new CsvRecordReader(text);
         Dictionary<string, int>? header = null;
         Group? group = null;
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false) is { } record)
         {
+            var problem = checking.Take(record.FirstLine, record.LastLine);
             if (record.IsBlank)
             {
                 continue;
@@ -56,7 +58,19 @@ internal static class CsvManifestReader
 
             if (header is null)
             {
+                if (problem is not null)
+                {
+                    throw new LineageManifestException($"The CSV header cannot be read: {problem.Describe()} Save the manifest as UTF-8.", problem.Line);
+                }
+
                 header = ReadHeader(record);
+                continue;
+            }
+
+            if (problem is not null)
+            {
+                // The row is not read (its text would carry U+FFFD); like any bad row it is an item of its own.
+                yield return ManifestItemParser.Malformed(LineId(record.FirstLine, record.LastLine), record.FirstLine, "$", problem.ItemMessage);
                 continue;
             }
 

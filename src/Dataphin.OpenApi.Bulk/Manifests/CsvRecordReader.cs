@@ -86,7 +86,8 @@ internal sealed class CsvRecordReader
                     continue;
                 }
 
-                if (c == '\n')
+                // A line break inside quotes: LF, CRLF (counted at its LF) or a lone CR, as for the unquoted line ends.
+                if (c == '\n' || (c == '\r' && !(await EnsureAsync(cancellationToken).ConfigureAwait(false) && _buffer[_position] == '\n')))
                 {
                     _line++;
                 }

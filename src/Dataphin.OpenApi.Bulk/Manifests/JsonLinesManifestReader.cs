@@ -1,10 +1,14 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Dataphin.OpenApi.Bulk;
 
 namespace Dataphin.OpenApi.Manifests;
 
-/// <summary>Reads a JSON Lines manifest line by line (constant memory); blank lines are skipped.</summary>
+/// <summary>
+/// Reads a JSON Lines manifest line by line (constant memory); blank lines are skipped. A line that is not valid
+/// UTF-8 becomes an unreadable item naming the line and byte offset (never text with U+FFFD in it).
+/// </summary>
 internal static class JsonLinesManifestReader
 {
     /// <summary>The non-blank lines: the items <see cref="ReadAsync"/> yields, each line one (unreadable ones too).</summary>
@@ -34,7 +38,8 @@ internal static class JsonLinesManifestReader
 
     public static async IAsyncEnumerable<LineageItem> ReadAsync(Stream stream, LineageManifestOperation operation, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var reader = new StreamReader(stream, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, bufferSize: 16 * 1024, leaveOpen: true);
+        var checking = new Utf8CheckingStream(stream);
+        using var reader = new StreamReader(checking, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, bufferSize: 16 * 1024, leaveOpen: true);
         var lineNumber = 0;
         while (true)
         {
@@ -50,6 +55,12 @@ internal static class JsonLinesManifestReader
             }
 
             lineNumber++;
+            if (checking.Take(lineNumber, lineNumber) is { } problem)
+            {
+                yield return ManifestItemParser.Malformed("line " + lineNumber.ToString(CultureInfo.InvariantCulture), lineNumber, "$", problem.ItemMessage);
+                continue;
+            }
+
             if (string.IsNullOrWhiteSpace(line))
             {
                 continue;

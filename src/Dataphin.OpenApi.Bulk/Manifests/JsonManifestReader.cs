@@ -15,9 +15,11 @@ internal static class JsonManifestReader
 
     public static async IAsyncEnumerable<LineageItem> ReadAsync(Stream stream, LineageManifestOperation operation, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var (json, line) in RawItemsAsync(stream, cancellationToken).ConfigureAwait(false))
+        await foreach (var item in RawItemsAsync(stream, cancellationToken).ConfigureAwait(false))
         {
-            yield return ManifestItemParser.Parse(json, line, operation);
+            yield return FirstUtf8Problem(item) is { } problem
+                ? ManifestItemParser.Malformed("line " + item.Line.ToString(CultureInfo.InvariantCulture), item.Line, "$", problem.ItemMessage)
+                : ManifestItemParser.Parse(item.Json, item.Line, operation);
         }
     }
 
@@ -33,15 +35,16 @@ internal static class JsonManifestReader
         return count;
     }
 
-    /// <summary>The bytes of every item with the line it starts on; throws <see cref="LineageManifestException"/> (after the items before it) when the structure is broken.</summary>
-    private static async IAsyncEnumerable<(byte[] Json, int Line)> RawItemsAsync(Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>The bytes of every item with where it starts; throws <see cref="LineageManifestException"/> (after the items before it) when the structure is broken.</summary>
+    private static async IAsyncEnumerable<FoundItem> RawItemsAsync(Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var buffer = new byte[InitialBufferSize];
         var length = 0;
         var final = false;
         var first = true;
         var scanner = new Scanner();
-        var found = new List<(byte[] Json, int Line)>();
+        var found = new List<FoundItem>();
+        long bufferBase = 0;
         while (true)
         {
             if (!final)
@@ -69,12 +72,13 @@ internal static class JsonManifestReader
                     {
                         Buffer.BlockCopy(buffer, 3, buffer, 0, length - 3);
                         length -= 3;
+                        bufferBase = 3;
                     }
                 }
             }
 
             found.Clear();
-            var consumed = scanner.Scan(buffer.AsSpan(0, length), final, found);
+            var consumed = scanner.Scan(buffer.AsSpan(0, length), bufferBase, final, found);
             foreach (var item in found)
             {
                 yield return item;
@@ -87,12 +91,26 @@ internal static class JsonManifestReader
 
             Buffer.BlockCopy(buffer, consumed, buffer, 0, length - consumed);
             length -= consumed;
+            bufferBase += consumed;
             if (final)
             {
                 scanner.EnsureComplete();
                 yield break;
             }
         }
+    }
+
+    /// <summary>The first byte sequence of an item that is not UTF-8, with its line and offsets, or null.</summary>
+    private static Utf8Problem? FirstUtf8Problem(FoundItem item)
+    {
+        Utf8Problem? first = null;
+        var validator = new Utf8Validator(item.Line, item.LineOffset, item.FileOffset, carriageReturnEndsLine: false)
+        {
+            OnProblem = problem => first ??= problem,
+        };
+        validator.Add(item.Json);
+        validator.Complete();
+        return first;
     }
 
     private enum Phase
@@ -111,12 +129,15 @@ internal static class JsonManifestReader
         private bool _sawItems;
         private int _line = 1;
         private int _countedTo;
+        private long _base;
+        private long _lineStart;
 
         public LineageManifestException? PendingError { get; private set; }
 
         /// <summary>Walks as many whole tokens and items as the data holds; returns the bytes consumed.</summary>
-        public int Scan(ReadOnlySpan<byte> data, bool final, List<(byte[] Json, int Line)> found)
+        public int Scan(ReadOnlySpan<byte> data, long dataOffset, bool final, List<FoundItem> found)
         {
+            _base = dataOffset;
             var spanStartLine = _line;
             var reader = new Utf8JsonReader(data, final, _state);
             var committed = 0;
@@ -196,7 +217,8 @@ internal static class JsonManifestReader
                             }
 
                             var end = (int)reader.BytesConsumed;
-                            found.Add((data.Slice(start, end - start).ToArray(), LineAt(data, start)));
+                            var line = LineAt(data, start);
+                            found.Add(new FoundItem(data.Slice(start, end - start).ToArray(), line, _base + start - _lineStart, _base + start));
                             break;
                         default:
                             break;
@@ -247,6 +269,7 @@ internal static class JsonManifestReader
                 if (data[i] == (byte)'\n')
                 {
                     _line++;
+                    _lineStart = _base + i + 1;
                 }
             }
 
@@ -258,4 +281,24 @@ internal static class JsonManifestReader
             return _line;
         }
     }
+}
+
+/// <summary>An item's JSON with where it starts: its 1-based line, its byte offset in that line and in the file.</summary>
+internal sealed class FoundItem
+{
+    public FoundItem(byte[] json, int line, long lineOffset, long fileOffset)
+    {
+        Json = json;
+        Line = line;
+        LineOffset = lineOffset;
+        FileOffset = fileOffset;
+    }
+
+    public byte[] Json { get; }
+
+    public int Line { get; }
+
+    public long LineOffset { get; }
+
+    public long FileOffset { get; }
 }

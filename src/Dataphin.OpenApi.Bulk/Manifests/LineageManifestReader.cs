@@ -35,7 +35,7 @@ public static class LineageManifestReader
         {
             LineageManifestFormat.Json => JsonManifestReader.ReadAsync(stream, operation, cancellationToken),
             LineageManifestFormat.JsonLines => JsonLinesManifestReader.ReadAsync(stream, operation, cancellationToken),
-            LineageManifestFormat.Csv => CsvManifestReader.ReadAsync(new StreamReader(stream, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, bufferSize: 16 * 1024, leaveOpen: true), operation, cancellationToken),
+            LineageManifestFormat.Csv => CsvManifestReader.ReadAsync(stream, operation, cancellationToken),
             _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown manifest format."),
         };
     }
@@ -78,10 +78,15 @@ public static class LineageManifestReader
     /// <param name="format">The format, or <see langword="null"/> to use <see cref="FormatFromPath"/>.</param>
     /// <param name="cancellationToken">Stops reading.</param>
     /// <returns>The items, read lazily; the file is open while enumerating.</returns>
-    /// <exception cref="ArgumentException">The format cannot be told from the extension.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is a directory, or the format cannot be told from the extension.</exception>
     public static IAsyncEnumerable<LineageItem> ReadFileAsync(string path, LineageManifestOperation operation, LineageManifestFormat? format = null, CancellationToken cancellationToken = default)
     {
         Guard.NotNullOrWhiteSpace(path, nameof(path));
+        if (Directory.Exists(path))
+        {
+            throw new ArgumentException($"'{path}' is a directory, not a manifest file; name a .json, .jsonl (or .ndjson) or .csv file.", nameof(path));
+        }
+
         var resolved = format ?? FormatFromPath(path);
         return ReadFileCoreAsync(path, operation, resolved, cancellationToken);
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
@@ -37,6 +38,13 @@ internal static class ManifestItemParser
         catch (JsonException error)
         {
             return Malformed(fallbackId, lineNumber, "$", $"Line {lineNumber} is not valid JSON: {FirstSentence(error.Message)}");
+        }
+
+        if (FindRepeatedProperty(utf8Json) is { } repeated)
+        {
+            // Reading the item on would throw (a JSON object holds each name once); it is this item's error, not the manifest's.
+            var line = lineNumber + repeated.LinesBefore;
+            return Malformed(fallbackId, lineNumber, repeated.Path, $"Line {line.ToString(CultureInfo.InvariantCulture)}: the property \"{repeated.Name}\" appears twice in the same object (at {repeated.Path}); give each property once.");
         }
 
         if (node is not JsonObject item)
@@ -90,6 +98,62 @@ internal static class ManifestItemParser
         }
     }
 
+    /// <summary>
+    /// The first property name given twice in one object of <paramref name="utf8Json"/> (well-formed JSON), with the
+    /// JSON path of the repeated property and the number of line breaks before it; <see langword="null"/> when none is.
+    /// </summary>
+    private static RepeatedProperty? FindRepeatedProperty(ReadOnlySpan<byte> utf8Json)
+    {
+        var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
+        var frames = new List<Frame>();
+        try
+        {
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartObject:
+                    case JsonTokenType.StartArray:
+                        Frames.Enter(frames);
+                        frames.Add(new Frame(reader.TokenType == JsonTokenType.StartObject));
+                        break;
+                    case JsonTokenType.EndObject:
+                    case JsonTokenType.EndArray:
+                        frames.RemoveAt(frames.Count - 1);
+                        break;
+                    case JsonTokenType.PropertyName:
+                        var frame = frames[frames.Count - 1];
+                        var name = reader.GetString()!;
+                        frame.Current = name;
+                        if (!frame.Names!.Add(name))
+                        {
+                            var lines = 0;
+                            for (var i = 0; i < (int)reader.TokenStartIndex; i++)
+                            {
+                                if (utf8Json[i] == (byte)'\n')
+                                {
+                                    lines++;
+                                }
+                            }
+
+                            return new RepeatedProperty(name, Frames.Path(frames), lines);
+                        }
+
+                        continue;
+                    default:
+                        Frames.Enter(frames);
+                        break;
+                }
+            }
+        }
+        catch (Exception error) when (error is JsonException or InvalidOperationException)
+        {
+            // Not readable this way (an escaped unpaired surrogate in a name): the parse below reports it.
+        }
+
+        return null;
+    }
+
     public static LineageItem Malformed(string id, int? lineNumber, string path, string message)
         => LineageItem.Unreadable(id, lineNumber, new[] { new DataphinValidationError(path, DataphinValidationRules.Malformed, message) });
 
@@ -125,4 +189,71 @@ internal static class ManifestItemParser
         options.MakeReadOnly();
         return options;
     }
+}
+
+/// <summary>One open object or array while looking for repeated property names.</summary>
+internal sealed class Frame
+{
+    public Frame(bool isObject)
+    {
+        Names = isObject ? new HashSet<string>(StringComparer.Ordinal) : null;
+    }
+
+    /// <summary>The names seen so far; <see langword="null"/> for an array.</summary>
+    public HashSet<string>? Names { get; }
+
+    /// <summary>The property whose value is being read (objects).</summary>
+    public string? Current { get; set; }
+
+    /// <summary>The index of the item being read (arrays); -1 before the first.</summary>
+    public int Index { get; set; } = -1;
+}
+
+/// <summary>Paths of the frames.</summary>
+internal static class Frames
+{
+    /// <summary>A value starts: in an array it is the next item.</summary>
+    public static void Enter(List<Frame> frames)
+    {
+        if (frames.Count > 0 && frames[frames.Count - 1].Names is null)
+        {
+            frames[frames.Count - 1].Index++;
+        }
+    }
+
+    /// <summary>The JSON path of the property being read, e.g. <c>$.DetailedLineages[0].Source.Name</c>.</summary>
+    public static string Path(List<Frame> frames)
+    {
+        var path = new StringBuilder("$");
+        foreach (var frame in frames)
+        {
+            if (frame.Names is null)
+            {
+                path.Append('[').Append(frame.Index.ToString(CultureInfo.InvariantCulture)).Append(']');
+            }
+            else
+            {
+                path.Append('.').Append(frame.Current);
+            }
+        }
+
+        return path.ToString();
+    }
+}
+
+/// <summary>A property name given twice in one object.</summary>
+internal sealed class RepeatedProperty
+{
+    public RepeatedProperty(string name, string path, int linesBefore)
+    {
+        Name = name;
+        Path = path;
+        LinesBefore = linesBefore;
+    }
+
+    public string Name { get; }
+
+    public string Path { get; }
+
+    public int LinesBefore { get; }
 }

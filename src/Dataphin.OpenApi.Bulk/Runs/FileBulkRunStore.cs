@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Dataphin.OpenApi.Internal;
@@ -34,14 +33,16 @@ public sealed class FileBulkRunStore : IBulkRunStore, IDisposable
     private readonly Dictionary<long, ulong> _succeeded;
     private readonly MemoryStream _buffer = new();
     private readonly Utf8JsonWriter _json;
+    private readonly TimeProvider _time;
     private long _lastSync;
     private bool _unsynced;
     private bool _syncing;
     private Task _sync = Task.CompletedTask;
     private bool _disposed;
 
-    private FileBulkRunStore(string path, FileStream stream, FileStream lockFile, BulkRunIdentity identity, Dictionary<long, ulong> succeeded, bool resumed)
+    private FileBulkRunStore(string path, FileStream stream, FileStream lockFile, BulkRunIdentity identity, Dictionary<long, ulong> succeeded, bool resumed, TimeProvider time)
     {
+        _time = time;
         Path = path;
         _stream = stream;
         _lock = lockFile;
@@ -49,7 +50,7 @@ public sealed class FileBulkRunStore : IBulkRunStore, IDisposable
         _succeeded = succeeded;
         Resumed = resumed;
         _json = new Utf8JsonWriter(_buffer, BulkRunJournal.WriterOptions);
-        _lastSync = Stopwatch.GetTimestamp();
+        _lastSync = _time.GetTimestamp();
 #if NET8_0_OR_GREATER
         _handle = stream.SafeFileHandle;
 #endif
@@ -81,7 +82,7 @@ public sealed class FileBulkRunStore : IBulkRunStore, IDisposable
     /// <param name="path">The journal file.</param>
     /// <param name="identity">The run.</param>
     /// <param name="fresh">Start a new journal even if one exists (the earlier one is overwritten).</param>
-    /// <param name="timeProvider">The clock for the timestamps in the journal; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="timeProvider">The clock for the timestamps in the journal and for <see cref="SyncInterval"/>; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <returns>The store; dispose it when the run ends.</returns>
     /// <exception cref="BulkRunJournalException">The journal was written for another run, is damaged, or is being written by another run.</exception>
     /// <exception cref="IOException">The file cannot be created or read.</exception>
@@ -145,7 +146,7 @@ public sealed class FileBulkRunStore : IBulkRunStore, IDisposable
                 stream.SetLength(0);
             }
 
-            var store = new FileBulkRunStore(full, stream, lockFile, identity, succeeded, resumed);
+            var store = new FileBulkRunStore(full, stream, lockFile, identity, succeeded, resumed, time);
             if (resumed)
             {
                 store.WriteLine(json => BulkRunJournal.WriteResumed(json, time.GetUtcNow(), succeeded.Count));
@@ -257,8 +258,7 @@ public sealed class FileBulkRunStore : IBulkRunStore, IDisposable
             // One write per line, straight to the operating system (the stream has no buffer of its own).
             _stream.Write(_buffer.GetBuffer(), 0, (int)_buffer.Length);
             _unsynced = true;
-            var now = Stopwatch.GetTimestamp();
-            if (!_syncing && SyncInterval != Timeout.InfiniteTimeSpan && (now - _lastSync) * TimeSpan.TicksPerSecond / Stopwatch.Frequency >= SyncInterval.Ticks)
+            if (!_syncing && SyncInterval != Timeout.InfiniteTimeSpan && _time.GetElapsedTime(_lastSync) >= SyncInterval)
             {
                 _syncing = true;
                 _unsynced = false;
@@ -297,7 +297,7 @@ public sealed class FileBulkRunStore : IBulkRunStore, IDisposable
             lock (_gate)
             {
                 _syncing = false;
-                _lastSync = Stopwatch.GetTimestamp();
+                _lastSync = _time.GetTimestamp();
             }
         }
     }
@@ -306,6 +306,6 @@ public sealed class FileBulkRunStore : IBulkRunStore, IDisposable
     {
         _stream.Flush(flushToDisk: true);
         _unsynced = false;
-        _lastSync = Stopwatch.GetTimestamp();
+        _lastSync = _time.GetTimestamp();
     }
 }

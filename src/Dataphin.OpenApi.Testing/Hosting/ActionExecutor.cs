@@ -5,8 +5,8 @@ using Dataphin.OpenApi.Testing.Protocol;
 namespace Dataphin.OpenApi.Testing.Hosting;
 
 /// <summary>
-/// Executes an action: the lineage commands against the store, <c>GetTableLineages</c> over it, and every other
-/// known operation with the generic success answer.
+/// Executes an action: the lineage commands against the store, <c>GetTableLineages</c> over it, <c>GetMyTenants</c>
+/// (the tenants the calling AccessKey may use), and every other known operation with the generic success answer.
 /// </summary>
 internal sealed class ActionExecutor(EmulatorState state)
 {
@@ -15,6 +15,7 @@ internal sealed class ActionExecutor(EmulatorState state)
         "AddRegisterLineage" => Lineage(call, "AddRegisterLineageCommand", add: true),
         "DeleteRegisterLineage" => Lineage(call, "DeleteRegisterLineageCommand", add: false),
         "GetTableLineages" => GetTableLineages(call),
+        "GetMyTenants" => GetMyTenants(call),
         _ => ActionResult.Ok,
     };
 
@@ -93,6 +94,28 @@ internal sealed class ActionExecutor(EmulatorState state)
                 json.WriteStartObject();
                 WriteTable(json, "Input", edge.Source);
                 WriteTable(json, "Output", edge.Target);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        });
+    }
+
+    /// <summary>The tenants the calling AccessKey may use, in the shape of the service's TenantList (the emulator knows no names: "tenant &lt;id&gt;").</summary>
+    private ActionResult GetMyTenants(ActionCall call)
+    {
+        var tenants = (call.Key?.TenantIds ?? []).Where(state.Tenants.ContainsKey).Distinct().OrderBy(t => t).ToList();
+        return new ActionResult(null, json =>
+        {
+            json.WriteStartArray("TenantList");
+            foreach (var tenant in tenants)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("Id", tenant);
+                json.WriteString("Name", $"tenant {tenant}");
+                json.WriteBoolean("Deleted", false);
+                json.WriteBoolean("Visible", true);
+                json.WriteBoolean("OpsTenant", false);
                 json.WriteEndObject();
             }
 

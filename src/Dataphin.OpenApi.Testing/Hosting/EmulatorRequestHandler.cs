@@ -26,6 +26,7 @@ internal sealed class EmulatorRequestHandler(EmulatorState state)
         {
             var statistics = state.Counters.Snapshot(state.Lineage.Counts()).ToUtf8Json();
             context.Response.ContentType = "application/json;charset=utf-8";
+            context.Response.ContentLength = statistics.Length;
             await context.Response.Body.WriteAsync(statistics, context.RequestAborted).ConfigureAwait(false);
             return;
         }
@@ -33,21 +34,17 @@ internal sealed class EmulatorRequestHandler(EmulatorState state)
         var receivedAt = state.Time.GetUtcNow();
         var sequence = state.Log.NextSequence();
         var requestId = Guid.NewGuid().ToString("D").ToUpperInvariant();
-        var body = await ReadBodyAsync(request, context.RequestAborted).ConfigureAwait(false);
         var rawTarget = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? string.Empty;
         var question = rawTarget.IndexOf('?', StringComparison.Ordinal);
         var query = Rfc3986.ParsePairs(question < 0 ? string.Empty : rawTarget[(question + 1)..]);
-        var form = request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true
-            ? Rfc3986.ParsePairs(Encoding.UTF8.GetString(body))
-            : [];
         var action = request.Headers["x-acs-action"].ToString();
         var tenantText = query.FirstOrDefault(p => p.Key == "OpTenantId").Value;
         long? tenantId = long.TryParse(tenantText, NumberStyles.None, CultureInfo.InvariantCulture, out var parsedTenant) ? parsedTenant : null;
-        var call = new ActionCall(action, tenantId ?? 0, query, form);
+        var exchange = new Exchange(action, tenantId ?? 0, tenantText, query, requestId);
         var counted = OperationCatalog.Levels.ContainsKey(action) ? action : State.EmulatorCounters.UnknownAction;
         state.Counters.Received(counted);
 
-        var outcome = await DecideAsync(context, body, call, tenantText, requestId).ConfigureAwait(false);
+        var outcome = await DecideAsync(context, exchange).ConfigureAwait(false);
         Count(counted, outcome);
         if (outcome.Fault == EmulatorFaultKind.DroppedConnection)
         {
@@ -61,8 +58,15 @@ internal sealed class EmulatorRequestHandler(EmulatorState state)
                 context.Response.Headers["x-acs-retry-after"] = retryAfter.ToString(CultureInfo.InvariantCulture);
             }
 
+            if (!exchange.BodyRead && MayHaveBody(request))
+            {
+                // Answered without reading the body: close the connection rather than receive the rest of it.
+                context.Response.Headers.Connection = "close";
+            }
+
             context.Response.StatusCode = outcome.Status;
             context.Response.ContentType = outcome.ContentType;
+            context.Response.ContentLength = outcome.Body.Length;
             await context.Response.Body.WriteAsync(outcome.Body, context.RequestAborted).ConfigureAwait(false);
         }
 
@@ -76,9 +80,9 @@ internal sealed class EmulatorRequestHandler(EmulatorState state)
             TenantId = tenantId,
             AccessKeyId = outcome.AccessKeyId,
             Query = query,
-            Form = form,
+            Form = exchange.Form,
             Headers = MaskedHeaders(request),
-            BodyLength = body.Length,
+            BodyLength = exchange.BodyLength,
             Status = outcome.Fault == EmulatorFaultKind.DroppedConnection ? 0 : outcome.Status,
             Code = outcome.Fault is EmulatorFaultKind.DroppedConnection or EmulatorFaultKind.MalformedBody ? null : outcome.Error?.Code ?? "OK",
             Fault = outcome.Fault,
@@ -86,18 +90,19 @@ internal sealed class EmulatorRequestHandler(EmulatorState state)
         });
     }
 
-    private async Task<Outcome> DecideAsync(HttpContext context, byte[] body, ActionCall call, string? tenantText, string requestId)
+    private async Task<Outcome> DecideAsync(HttpContext context, Exchange exchange)
     {
         var request = context.Request;
         var host = request.Headers.Host.ToString();
-        Outcome Fail(ServiceError error, string? accessKeyId = null) => Outcome.ForError(error, requestId, host, accessKeyId, applied: false);
+        Outcome Fail(ServiceError error, string? accessKeyId = null) => Outcome.ForError(error, exchange.RequestId, host, accessKeyId, applied: false);
 
         if (request.Path.Value is not (null or "" or "/"))
         {
             return Fail(new ServiceError(404, "InvalidAction.NotFound", $"Specified api is not found, please check your url and method. (RPC operations are served at '/', not '{request.Path}')"));
         }
 
-        var error = Acs3SignatureVerifier.Parse(request, body.Length, out var authorization);
+        // Everything that can be checked from the headers is, before a byte of the body is read.
+        var error = Acs3SignatureVerifier.Parse(request, out var authorization);
         if (error is not null)
         {
             return Fail(error);
@@ -109,9 +114,9 @@ internal sealed class EmulatorRequestHandler(EmulatorState state)
             return Fail(ServiceError.InvalidVersion(version), authorization!.AccessKeyId);
         }
 
-        if (!OperationCatalog.Levels.TryGetValue(call.Action, out var level))
+        if (!OperationCatalog.Levels.TryGetValue(exchange.Action, out var level))
         {
-            return Fail(ServiceError.ActionNotFound(call.Action), authorization!.AccessKeyId);
+            return Fail(ServiceError.ActionNotFound(exchange.Action), authorization!.AccessKeyId);
         }
 
         if (!state.Keys.TryGetValue(authorization!.AccessKeyId, out var key))
@@ -119,11 +124,36 @@ internal sealed class EmulatorRequestHandler(EmulatorState state)
             return Fail(ServiceError.AccessKeyNotFound(), authorization.AccessKeyId);
         }
 
-        error = state.Verifier.Authenticate(request, body, authorization, key);
+        error = Acs3SignatureVerifier.RequireSignedContentType(request, authorization, request.ContentLength ?? 0)
+            ?? state.Verifier.AuthenticateHeaders(request, authorization, key);
         if (error is not null)
         {
             return Fail(error, key.AccessKeyId);
         }
+
+        var body = await CappedBody.ReadAsync(request, state.MaxRequestBodyBytes, context.RequestAborted).ConfigureAwait(false);
+        exchange.BodyLength = body.BytesRead;
+        if (body.TooLarge)
+        {
+            return Fail(ServiceError.RequestBodyTooLarge(state.MaxRequestBodyBytes, request.ContentLength), key.AccessKeyId);
+        }
+
+        exchange.BodyRead = true;
+        if (request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            exchange.Form = Rfc3986.ParsePairs(Encoding.UTF8.GetString(body.Bytes.Span));
+        }
+
+        error = Acs3SignatureVerifier.RequireSignedContentType(request, authorization, body.Bytes.Length)
+            ?? state.Verifier.AuthenticateBody(request, body.Bytes.Span, authorization);
+        if (error is not null)
+        {
+            return Fail(error, key.AccessKeyId);
+        }
+
+        var call = new ActionCall(exchange.Action, exchange.TenantId, exchange.Query, exchange.Form);
+        var requestId = exchange.RequestId;
+        var tenantText = exchange.TenantText;
 
         if (!key.RamAuthorized)
         {
@@ -171,7 +201,7 @@ internal sealed class EmulatorRequestHandler(EmulatorState state)
         ActionResult? result = null;
         if (kind == EmulatorFaultKind.None || fault!.ApplyBeforeFault)
         {
-            result = _actions.Execute(call);
+            result = _actions.Execute(call with { Key = key });
             applied = result.Error is null;
         }
 
@@ -217,12 +247,9 @@ internal sealed class EmulatorRequestHandler(EmulatorState state)
         }
     }
 
-    private static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-        return buffer.ToArray();
-    }
+    /// <summary>Whether the request may carry body bytes not read yet: a positive <c>Content-Length</c> or a chunked body.</summary>
+    private static bool MayHaveBody(HttpRequest request)
+        => request.ContentLength is > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
 
     private static Dictionary<string, string> MaskedHeaders(HttpRequest request)
     {
@@ -245,6 +272,28 @@ internal sealed class EmulatorRequestHandler(EmulatorState state)
         }
 
         return headers;
+    }
+
+    /// <summary>What is known of a request as it is decided: from its start line and headers, then from its body.</summary>
+    private sealed class Exchange(string action, long tenantId, string? tenantText, IReadOnlyList<KeyValuePair<string, string>> query, string requestId)
+    {
+        public string Action { get; } = action;
+
+        public long TenantId { get; } = tenantId;
+
+        public string? TenantText { get; } = tenantText;
+
+        public IReadOnlyList<KeyValuePair<string, string>> Query { get; } = query;
+
+        public string RequestId { get; } = requestId;
+
+        /// <summary>Whether the whole body was read.</summary>
+        public bool BodyRead { get; set; }
+
+        /// <summary>The body bytes read.</summary>
+        public int BodyLength { get; set; }
+
+        public IReadOnlyList<KeyValuePair<string, string>> Form { get; set; } = [];
     }
 
     private sealed record Outcome(int Status, string ContentType, byte[] Body, ServiceError? Error, string? AccessKeyId, EmulatorFaultKind Fault, bool Applied)

@@ -16,10 +16,14 @@ internal sealed class EmulatorState
         Verifier = new Acs3SignatureVerifier(Time, options.RequestDateTolerance, new NonceMemory(options.RequestDateTolerance));
         Quotas = new QuotaKeeper(options.Quotas);
         Faults = new FaultInjector(options.FaultSeed);
-        Log = new RequestLog(options.MaxRecordedRequests);
+        Log = new RequestLog(options.MaxRecordedRequests, options.MaxRecordedRequestBytes);
+        MaxRequestBodyBytes = options.MaxRequestBodyBytes;
     }
 
     public TimeProvider Time { get; }
+
+    /// <summary>The largest request body read; a larger one is answered with HTTP 413.</summary>
+    public int MaxRequestBodyBytes { get; }
 
     public Acs3SignatureVerifier Verifier { get; }
 

@@ -13,7 +13,7 @@ internal sealed class LineageStore
     private static readonly JsonSerializerOptions Readable = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly object _gate = new();
-    private readonly Dictionary<long, Dictionary<string, TableEdge>> _tenants = [];
+    private readonly Dictionary<long, Dictionary<EdgeKey, TableEdge>> _tenants = [];
     private long _sequence;
 
     /// <summary>Registers (merges) a command's lineage; returns the number of table and field edges created.</summary>
@@ -22,7 +22,7 @@ internal sealed class LineageStore
         lock (_gate)
         {
             var edges = Tenant(tenantId);
-            var key = EdgeKey(command.Source, command.Target);
+            var key = KeyOf(command.Source, command.Target);
             var tablesAdded = 0;
             if (!edges.TryGetValue(key, out var edge))
             {
@@ -43,7 +43,7 @@ internal sealed class LineageStore
             var fieldsAdded = 0;
             foreach (var (source, target, isDirect) in command.FieldLineages)
             {
-                var fieldKey = EdgeKey(source, target);
+                var fieldKey = KeyOf(source, target);
                 if (edge.Fields.TryGetValue(fieldKey, out var existing))
                 {
                     existing.IsDirect = isDirect;
@@ -65,7 +65,7 @@ internal sealed class LineageStore
         lock (_gate)
         {
             var edges = Tenant(tenantId);
-            var key = EdgeKey(command.Source, command.Target);
+            var key = KeyOf(command.Source, command.Target);
             if (!edges.TryGetValue(key, out var edge))
             {
                 return (0, 0);
@@ -91,7 +91,7 @@ internal sealed class LineageStore
 
             foreach (var (source, target, _) in command.FieldLineages)
             {
-                var fieldKey = EdgeKey(source, target);
+                var fieldKey = KeyOf(source, target);
                 if (edge.Fields.TryGetValue(fieldKey, out var field) && field.ThroughApi)
                 {
                     edge.Fields.Remove(fieldKey);
@@ -146,18 +146,21 @@ internal sealed class LineageStore
         }
     }
 
-    private Dictionary<string, TableEdge> Tenant(long tenantId)
+    private Dictionary<EdgeKey, TableEdge> Tenant(long tenantId)
     {
         if (!_tenants.TryGetValue(tenantId, out var edges))
         {
-            edges = new Dictionary<string, TableEdge>(StringComparer.Ordinal);
+            edges = [];
             _tenants[tenantId] = edges;
         }
 
         return edges;
     }
 
-    private static string EdgeKey(RegisteredReference source, RegisteredReference target) => source.Key + "\u0001" + target.Key;
+    private static EdgeKey KeyOf(RegisteredReference source, RegisteredReference target) => new(source.Key, target.Key);
+
+    /// <summary>An edge's identity: the keys of its two ends, compared part by part.</summary>
+    private readonly record struct EdgeKey(ReferenceKey Source, ReferenceKey Target);
 
     private sealed class TableEdge(RegisteredReference source, RegisteredReference target, bool throughApi, long sequence)
     {
@@ -169,7 +172,7 @@ internal sealed class LineageStore
 
         public long Sequence { get; } = sequence;
 
-        public Dictionary<string, FieldEdge> Fields { get; } = new(StringComparer.Ordinal);
+        public Dictionary<EdgeKey, FieldEdge> Fields { get; } = [];
 
         public JsonObject? RelationProperties { get; set; }
 

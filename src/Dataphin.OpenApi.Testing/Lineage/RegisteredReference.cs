@@ -18,8 +18,8 @@ public sealed class RegisteredReference
         MetadataSubType = Text(json, "MetadataSubType");
         ParentGuid = Text(json, "ParentGuid");
         Key = IsByGuid
-            ? string.Join('|', "G", Lower(MetadataType), Lower(Guid))
-            : string.Join('|', "P", Lower(MetadataType), Lower(Catalog), Lower(Schema), Lower(Env), Lower(Name), Lower(ParentGuid));
+            ? new ReferenceKey(true, Lower(MetadataType), Lower(Guid), string.Empty, string.Empty, string.Empty, string.Empty, string.Empty)
+            : new ReferenceKey(false, Lower(MetadataType), string.Empty, Lower(Catalog), Lower(Schema), Lower(Env), Lower(Name), Lower(ParentGuid));
     }
 
     /// <summary>The JSON of the reference exactly as the client sent it.</summary>
@@ -61,7 +61,7 @@ public sealed class RegisteredReference
         : string.Join('.', new[] { Catalog, Schema, Name }.Where(p => !string.IsNullOrEmpty(p)));
 
     /// <summary>The identity the emulator compares references by (case-insensitive): the GUID, or type, catalog, schema, env, name and parent GUID.</summary>
-    internal string Key { get; }
+    internal ReferenceKey Key { get; }
 
     private bool IsByGuid => string.Equals(ReferenceType, "BY_GUID", StringComparison.OrdinalIgnoreCase);
 
@@ -69,7 +69,8 @@ public sealed class RegisteredReference
     public override string ToString()
         => IsByGuid ? $"{Guid}" : EmulatorGuid + (Env is null ? string.Empty : "@" + Env);
 
-    internal static RegisteredReference From(JsonElement json) => new(json.Clone());
+    /// <summary>Reads a reference; every value is copied out, so the element's document may be disposed afterwards.</summary>
+    internal static RegisteredReference From(JsonElement json) => new(json);
 
     private static string? Text(JsonElement json, string name)
         => json.TryGetProperty(name, out var value) ? value.ValueKind switch
@@ -81,3 +82,9 @@ public sealed class RegisteredReference
 
     private static string Lower(string? value) => (value ?? string.Empty).ToLowerInvariant();
 }
+
+/// <summary>
+/// The identity of a reference, part by part (lower case; an absent part is empty), so that no two different
+/// references share a key whatever characters their parts hold.
+/// </summary>
+internal readonly record struct ReferenceKey(bool ByGuid, string MetadataType, string Guid, string Catalog, string Schema, string Env, string Name, string ParentGuid);

@@ -9,7 +9,13 @@ namespace Dataphin.OpenApi.Testing.Protocol;
 /// Verifies ACS3-HMAC-SHA256 the way the service does (protocol.md sections 4 and 11), written independently of the
 /// SDK's signer: recomputes the canonical request over whatever <c>SignedHeaders</c> lists, hashes the body bytes
 /// received, requires the mandatory headers to be present and signed, checks the date window and the nonce.
+/// Everything but the body hash is checked from the headers alone (the signature covers the claimed hash, not the
+/// body), so a request that fails them is answered before its body is read.
 /// </summary>
+/// <remarks>
+/// It duplicates the SDK's signer (src/Dataphin.OpenApi/Authentication/Acs3Signer.cs) on purpose: the emulator is the
+/// independent oracle the SDK is tested against, so it must not share the SDK's code. Do not merge the two.
+/// </remarks>
 internal sealed class Acs3SignatureVerifier(TimeProvider time, TimeSpan tolerance, NonceMemory nonces)
 {
     public const string Algorithm = "ACS3-HMAC-SHA256";
@@ -20,8 +26,12 @@ internal sealed class Acs3SignatureVerifier(TimeProvider time, TimeSpan toleranc
     private static readonly string[] DateFormats =
         ["yyyy-MM-dd'T'HH:mm:ss'Z'", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'"];
 
-    /// <summary>Checks the shape of the Authorization header and that the mandatory headers are present and signed.</summary>
-    public static ServiceError? Parse(HttpRequest request, int bodyLength, out ParsedAuthorization? authorization)
+    /// <summary>
+    /// Checks the shape of the Authorization header and that the mandatory headers are present and signed (all but
+    /// <c>content-type</c>, which only a request with a body needs: see <see cref="RequireSignedContentType"/>).
+    /// Reads no body.
+    /// </summary>
+    public static ServiceError? Parse(HttpRequest request, out ParsedAuthorization? authorization)
     {
         authorization = null;
         var header = request.Headers.Authorization.ToString();
@@ -65,11 +75,6 @@ internal sealed class Acs3SignatureVerifier(TimeProvider time, TimeSpan toleranc
 
         var names = signedHeaders.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(n => n.Trim().ToLowerInvariant()).ToList();
         var required = new List<string>(MandatorySignedHeaders);
-        if (bodyLength > 0)
-        {
-            required.Add("content-type");
-        }
-
         if (request.Headers.ContainsKey("x-acs-security-token"))
         {
             required.Add("x-acs-security-token");
@@ -77,14 +82,9 @@ internal sealed class Acs3SignatureVerifier(TimeProvider time, TimeSpan toleranc
 
         foreach (var name in required)
         {
-            if (string.IsNullOrWhiteSpace(request.Headers[name].ToString()))
+            if (Missing(request, name, names) is { } error)
             {
-                return ServiceError.IncompleteSignature($"The mandatory header '{name}' is missing.");
-            }
-
-            if (!names.Contains(name, StringComparer.Ordinal))
-            {
-                return ServiceError.IncompleteSignature($"The header '{name}' must be signed (listed in SignedHeaders).");
+                return error;
             }
         }
 
@@ -100,8 +100,16 @@ internal sealed class Acs3SignatureVerifier(TimeProvider time, TimeSpan toleranc
         return null;
     }
 
-    /// <summary>Authenticates a parsed request signed with <paramref name="key"/>; consumes its nonce when it is accepted.</summary>
-    public ServiceError? Authenticate(HttpRequest request, byte[] body, ParsedAuthorization authorization, EmulatorAccessKey key)
+    /// <summary>A request with a body must send and sign <c>content-type</c>.</summary>
+    public static ServiceError? RequireSignedContentType(HttpRequest request, ParsedAuthorization authorization, long bodyLength)
+        => bodyLength > 0 ? Missing(request, "content-type", authorization.SignedHeaders) : null;
+
+    /// <summary>
+    /// Authenticates everything but the body of a parsed request signed with <paramref name="key"/>: the date window,
+    /// the shape of <c>x-acs-content-sha256</c>, the signature (which covers the claimed body hash, not the body),
+    /// the security token, and that the nonce is not used already. Consumes nothing; reads no body.
+    /// </summary>
+    public ServiceError? AuthenticateHeaders(HttpRequest request, ParsedAuthorization authorization, EmulatorAccessKey key)
     {
         var now = time.GetUtcNow();
         var dateText = request.Headers["x-acs-date"].ToString();
@@ -116,11 +124,10 @@ internal sealed class Acs3SignatureVerifier(TimeProvider time, TimeSpan toleranc
                 $"x-acs-date {dateText} is more than {tolerance.TotalMinutes:0.#} minutes from the server time {now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}.");
         }
 
-        var bodyHash = Convert.ToHexString(SHA256.HashData(body)).ToLowerInvariant();
         var claimedHash = request.Headers["x-acs-content-sha256"].ToString().Trim();
-        if (!string.Equals(bodyHash, claimedHash, StringComparison.OrdinalIgnoreCase))
+        if (!IsSha256Hex(claimedHash))
         {
-            return ServiceError.SignatureDoesNotMatch($"x-acs-content-sha256 is '{claimedHash}' but the {body.Length} body bytes received hash to '{bodyHash}'.");
+            return ServiceError.SignatureDoesNotMatch($"x-acs-content-sha256 '{Shorten(claimedHash)}' is not a SHA-256 in hex (64 hex digits).");
         }
 
         var rawTarget = request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? (request.Path + request.QueryString.ToString());
@@ -150,6 +157,23 @@ internal sealed class Acs3SignatureVerifier(TimeProvider time, TimeSpan toleranc
         return ServiceError.SignatureDoesNotMatch("server string to sign is:" + firstStringToSign);
     }
 
+    /// <summary>
+    /// Completes the authentication of a request whose headers <see cref="AuthenticateHeaders"/> accepted: the body
+    /// received must hash to the signed <c>x-acs-content-sha256</c>. Consumes the nonce when the request is accepted.
+    /// </summary>
+    public ServiceError? AuthenticateBody(HttpRequest request, ReadOnlySpan<byte> body, ParsedAuthorization authorization)
+    {
+        var bodyHash = Convert.ToHexString(SHA256.HashData(body)).ToLowerInvariant();
+        var claimedHash = request.Headers["x-acs-content-sha256"].ToString().Trim();
+        if (!string.Equals(bodyHash, claimedHash, StringComparison.OrdinalIgnoreCase))
+        {
+            return ServiceError.SignatureDoesNotMatch($"x-acs-content-sha256 is '{claimedHash}' but the {body.Length} body bytes received hash to '{bodyHash}'.");
+        }
+
+        var nonce = request.Headers["x-acs-signature-nonce"].ToString();
+        return nonces.TryUse(authorization.AccessKeyId, nonce, time.GetUtcNow()) ? null : ServiceError.NonceUsed();
+    }
+
     private ServiceError? CheckTokenAndNonce(HttpRequest request, ParsedAuthorization authorization, EmulatorAccessKey key, DateTimeOffset now)
     {
         var token = request.Headers["x-acs-security-token"].ToString();
@@ -171,8 +195,40 @@ internal sealed class Acs3SignatureVerifier(TimeProvider time, TimeSpan toleranc
         }
 
         var nonce = request.Headers["x-acs-signature-nonce"].ToString();
-        return nonces.TryUse(authorization.AccessKeyId, nonce, now) ? null : ServiceError.NonceUsed();
+        return nonces.IsUsed(authorization.AccessKeyId, nonce, now) ? ServiceError.NonceUsed() : null;
     }
+
+    private static ServiceError? Missing(HttpRequest request, string name, IReadOnlyList<string> signed)
+    {
+        if (string.IsNullOrWhiteSpace(request.Headers[name].ToString()))
+        {
+            return ServiceError.IncompleteSignature($"The mandatory header '{name}' is missing.");
+        }
+
+        return signed.Contains(name, StringComparer.Ordinal)
+            ? null
+            : ServiceError.IncompleteSignature($"The header '{name}' must be signed (listed in SignedHeaders).");
+    }
+
+    private static bool IsSha256Hex(string text)
+    {
+        if (text.Length != 64)
+        {
+            return false;
+        }
+
+        foreach (var c in text)
+        {
+            if (!char.IsAsciiHexDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string Shorten(string text) => text.Length <= 80 ? text : text[..80] + "...";
 
     /// <summary><c>name:value\n</c> for each signed header in the order listed; repeated headers' values sorted and joined with a comma.</summary>
     private static string CanonicalHeaders(HttpRequest request, IReadOnlyList<string> names)

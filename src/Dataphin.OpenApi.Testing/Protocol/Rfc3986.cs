@@ -3,6 +3,10 @@ using System.Text;
 namespace Dataphin.OpenApi.Testing.Protocol;
 
 /// <summary>The percent-encoding of the V3 canonical query: only <c>A-Z a-z 0-9 - _ . ~</c> stay literal, hex upper case.</summary>
+/// <remarks>
+/// Deliberately a copy of what the SDK does (src/Dataphin.OpenApi/Authentication/Rfc3986.cs), written separately: the
+/// emulator is the independent oracle the SDK is tested against and never references it. Do not merge the two.
+/// </remarks>
 internal static class Rfc3986
 {
     public static string Encode(string value)

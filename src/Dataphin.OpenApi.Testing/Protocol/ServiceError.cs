@@ -47,6 +47,15 @@ internal sealed record ServiceError(int Status, string Code, string Message)
     public static ServiceError InvalidParameter(string detail)
         => new(400, "InvalidParameter", detail);
 
+    /// <summary>
+    /// HTTP 413 for a body over the emulator's cap. The service documents no limit and no code for it; the emulator
+    /// answers with its usual error shape and the code <c>RequestBodyTooLarge</c>.
+    /// </summary>
+    public static ServiceError RequestBodyTooLarge(int cap, long? announced)
+        => new(413, "RequestBodyTooLarge", announced is { } length
+            ? $"The request body of {length} bytes (Content-Length) is larger than the {cap} bytes accepted."
+            : $"The request body is larger than the {cap} bytes accepted.");
+
     public static ServiceError Throttled(long retryAfterMilliseconds, string message)
         => new(400, "Throttling.User", message) { RetryAfterMilliseconds = retryAfterMilliseconds };
 

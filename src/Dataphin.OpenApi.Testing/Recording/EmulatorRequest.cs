@@ -30,13 +30,16 @@ public sealed record EmulatorRequest
     /// <summary>The query parameters, decoded, in the order sent.</summary>
     public required IReadOnlyList<KeyValuePair<string, string>> Query { get; init; }
 
-    /// <summary>The form fields of the body, decoded, in the order sent.</summary>
+    /// <summary>The form fields of the body, decoded, in the order sent; empty when the body was not read (see <see cref="BodyLength"/>).</summary>
     public required IReadOnlyList<KeyValuePair<string, string>> Form { get; init; }
 
     /// <summary>The request headers (names lower case; secrets masked).</summary>
     public required IReadOnlyDictionary<string, string> Headers { get; init; }
 
-    /// <summary>The number of body bytes received.</summary>
+    /// <summary>
+    /// The number of body bytes read: 0 when the request was answered from its headers alone (for example unsigned,
+    /// badly signed, or announcing a body over <see cref="DataphinEmulatorOptions.MaxRequestBodyBytes"/>).
+    /// </summary>
     public int BodyLength { get; init; }
 
     /// <summary>The HTTP status answered; 0 when the connection was dropped.</summary>

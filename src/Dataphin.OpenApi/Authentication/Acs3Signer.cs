@@ -7,6 +7,11 @@ namespace Dataphin.OpenApi.Authentication;
 /// The Alibaba Cloud V3 signature, <c>ACS3-HMAC-SHA256</c> (protocol.md section 4): canonical request,
 /// string to sign, HMAC-SHA256 with the raw AccessKey secret, and the <c>Authorization</c> header value.
 /// </summary>
+/// <remarks>
+/// The emulator verifies signatures with its own code (src/Dataphin.OpenApi.Testing/Protocol/Acs3SignatureVerifier.cs)
+/// on purpose: it is the independent oracle the SDK is tested against, so a mistake here cannot pass by being repeated
+/// there. Do not share code between the two.
+/// </remarks>
 internal static class Acs3Signer
 {
     public const string Algorithm = "ACS3-HMAC-SHA256";

@@ -55,6 +55,24 @@ public sealed class DataphinCredential
     internal string? SecurityToken { get; }
 
     /// <summary>
+    /// The name of the source the credential came from, sent (signed) as <c>x-acs-credentials-provider</c> as the
+    /// official credential libraries do: <c>env</c>, <c>profile/static_ak</c>, <c>cli_profile/static_sts</c>, with a
+    /// <c>default/</c> prefix through the default chain; <see langword="null"/> for a credential made in code
+    /// (<c>static_ak</c> or <c>static_sts</c> is sent).
+    /// </summary>
+    internal string? ProviderName { get; private set; }
+
+    /// <summary>A copy of this credential that names <paramref name="providerName"/> as its source.</summary>
+    internal DataphinCredential WithProviderName(string providerName)
+        => new(AccessKeyId, AccessKeySecret, SecurityToken) { ProviderName = providerName };
+
+    /// <summary>The name sent as <c>x-acs-credentials-provider</c>.</summary>
+    internal string WireProviderName => ProviderName ?? StaticProviderName;
+
+    /// <summary><c>static_sts</c> with a security token, <c>static_ak</c> without.</summary>
+    internal string StaticProviderName => HasSecurityToken ? "static_sts" : "static_ak";
+
+    /// <summary>
     /// Reads the credential from <c>ALIBABA_CLOUD_ACCESS_KEY_ID</c>, <c>ALIBABA_CLOUD_ACCESS_KEY_SECRET</c> and
     /// the optional <c>ALIBABA_CLOUD_SECURITY_TOKEN</c>.
     /// </summary>
@@ -89,7 +107,8 @@ public sealed class DataphinCredential
     public override string ToString()
         => $"DataphinCredential {{ AccessKeyId = {MaskedAccessKeyId}, SecurityToken = {(HasSecurityToken ? "(set)" : "(none)")} }}";
 
-    internal string MaskedAccessKeyId => Mask(AccessKeyId);
+    /// <summary>The AccessKey id with all but its first and last four characters hidden (all hidden when it is 8 characters or shorter), e.g. <c>LTAI****w9Xz</c>.</summary>
+    public string MaskedAccessKeyId => Mask(AccessKeyId);
 
     internal static string Mask(string accessKeyId)
         => accessKeyId.Length <= 8 ? new string('*', accessKeyId.Length) : accessKeyId.Substring(0, 4) + "****" + accessKeyId.Substring(accessKeyId.Length - 4);

@@ -3,6 +3,10 @@ using System.Text;
 namespace Dataphin.OpenApi.Authentication;
 
 /// <summary>RFC 3986 percent-encoding as the V3 signature needs it for query names and values.</summary>
+/// <remarks>
+/// The emulator (src/Dataphin.OpenApi.Testing/Protocol/Rfc3986.cs) has its own copy on purpose: it is the independent
+/// oracle the SDK is tested against, so it must not share this code. Do not merge the two.
+/// </remarks>
 internal static class Rfc3986
 {
     private const string Hex = "0123456789ABCDEF";

@@ -77,5 +77,18 @@ public sealed class DataphinClientBuilder
         return this;
     }
 
+    /// <summary>
+    /// Fills the settings not given in configuration or code from a Dataphin profile (<c>DATAPHIN_CONFIG</c>, else
+    /// <c>~/.dataphin/config.json</c>): the endpoint or region, the edition, and the credential (the profile's own
+    /// AccessKey, else its <c>credentialProfile</c> section of the credentials file, else the default chain). The same
+    /// as the configuration key <c>Profile</c>. A missing file or profile, or a malformed file, fails the host's start
+    /// with a message naming it. The tenant id is not a client setting: read it with <see cref="DataphinProfile.Load"/>.
+    /// </summary>
+    /// <param name="profileName">The profile; <see langword="null"/> for <c>DATAPHIN_PROFILE</c>, else the file's current profile.</param>
+    /// <returns>This builder.</returns>
+    /// <remarks>The variables and home folder are read from a registered <see cref="DataphinProcessEnvironment"/>, else from the process.</remarks>
+    public DataphinClientBuilder UseProfile(string? profileName = null)
+        => ConfigureOptions(o => (o.ProfileRequested, o.ProfileName) = (true, profileName ?? o.ProfileName));
+
     internal static string HttpClientName(string name) => "Dataphin.OpenApi:" + name;
 }

@@ -37,7 +37,7 @@ internal sealed class DataphinClientFactory(
         settings.LoggerFactory ??= services.GetService<ILoggerFactory>();
         if (settings.Credential is null && settings.CredentialProvider is null)
         {
-            settings.CredentialProvider = services.GetService<DataphinCredentialProvider>() ?? DataphinCredentialProvider.FromEnvironment(validateNow: false);
+            settings.CredentialProvider = services.GetService<DataphinCredentialProvider>() ?? CreateDefaultChain(services);
         }
 
         if (ReferenceEquals(settings.TimeProvider, TimeProvider.System) && services.GetService<TimeProvider>() is { } clock)
@@ -48,6 +48,10 @@ internal sealed class DataphinClientFactory(
         var httpClientName = DataphinClientBuilder.HttpClientName(name);
         return new DataphinClient(() => httpClients.CreateClient(httpClientName), settings);
     }
+
+    /// <summary>The default credential chain over the container's <see cref="DataphinProcessEnvironment"/> and clock (or the process's).</summary>
+    internal static DataphinDefaultCredentialProvider CreateDefaultChain(IServiceProvider services)
+        => new(DataphinProfileOptionsSetup.SourceOptions(services));
 }
 
 /// <summary>Marks a client name as registered.</summary>

@@ -7,10 +7,10 @@ namespace Dataphin.OpenApi.DependencyInjection;
 
 /// <summary>
 /// Checks a registered client's options when the host starts (<c>ValidateOnStart</c>): configuration errors, the
-/// endpoint, the credential (configuration, a provider, or the environment variables) and every resilience
+/// endpoint, the credential (configuration, a provider, a Dataphin profile, or the default chain) and every resilience
 /// setting. Each failure names the setting by its configuration path when the options came from configuration.
 /// </summary>
-internal sealed class DataphinClientOptionsValidator(string name, string? sectionPath, Func<bool> hasCredentialProviderService) : IValidateOptions<DataphinClientOptions>
+internal sealed class DataphinClientOptionsValidator(string name, string? sectionPath, Func<bool> hasCredentialProviderService, Func<DataphinDefaultCredentialProvider> defaultChain) : IValidateOptions<DataphinClientOptions>
 {
     private static readonly Regex OptionPath = new(@"DataphinClientOptions\.([A-Za-z0-9.]+)", RegexOptions.CultureInvariant);
 
@@ -28,12 +28,12 @@ internal sealed class DataphinClientOptionsValidator(string name, string? sectio
         {
             try
             {
-                _ = DataphinCredential.FromEnvironment();
+                _ = defaultChain().Resolve();
             }
-            catch (InvalidOperationException missing)
+            catch (DataphinCredentialException missing)
             {
                 var where = sectionPath is null ? "DataphinClientOptions.Credential" : $"{sectionPath}:AccessKeyId and {sectionPath}:AccessKeySecret";
-                errors.Add($"No credential: set {where}, register a DataphinCredentialProvider, or set the environment variables ({missing.Message})");
+                errors.Add($"No credential: set {where}, register a DataphinCredentialProvider, use a Dataphin profile, or give the default chain a credential. {missing.Message}");
             }
         }
 

@@ -24,6 +24,7 @@ internal static class DataphinConfigurationBinder
             ["Edition"] = c => Parse<DataphinEdition?>(c, errors, "one of Personal, Agile, Basic, Intelligent", TryParseEdition, v => options.Edition = v),
             ["AllowInsecureHttp"] = c => Bool(c, errors, v => options.AllowInsecureHttp = v),
             ["UserAgentSuffix"] = c => options.UserAgentSuffix = Text(c),
+            ["Profile"] = c => (options.ProfileRequested, options.ProfileName) = (true, Text(c)),
             ["RateLimit"] = c => BindRateLimit(c, options.RateLimit, errors),
             ["Retry"] = c => BindRetry(c, options.Retry, errors),
             ["Timeouts"] = c => BindTimeouts(c, options.Timeouts, errors),

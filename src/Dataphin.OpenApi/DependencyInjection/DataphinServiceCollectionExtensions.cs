@@ -69,9 +69,10 @@ public static class DataphinServiceCollectionExtensions
         }
 
         services.AddSingleton(new DataphinClientRegistration(name));
-        services.AddOptions<DataphinClientOptions>(name).Configure(configure).ValidateOnStart();
+        services.AddOptions<DataphinClientOptions>(name).Configure(configure)
+            .PostConfigure<IServiceProvider>(DataphinProfileOptionsSetup.Apply).ValidateOnStart();
         services.AddSingleton<IValidateOptions<DataphinClientOptions>>(sp =>
-            new DataphinClientOptionsValidator(name, sectionPath, () => sp.GetService<DataphinCredentialProvider>() is not null));
+            new DataphinClientOptionsValidator(name, sectionPath, () => sp.GetService<DataphinCredentialProvider>() is not null, () => DataphinClientFactory.CreateDefaultChain(sp)));
         services.TryAddSingleton<IDataphinClientFactory, DataphinClientFactory>();
         if (name.Length == 0)
         {
@@ -81,7 +82,11 @@ public static class DataphinServiceCollectionExtensions
         var http = services.AddHttpClient(DataphinClientBuilder.HttpClientName(name))
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(DataphinClient.CreateDefaultHandler)
-            .RedactLoggedHeaders(_ => true);
+
+            // IHttpClientFactory's own loggers redact header values only in the formatted message: their structured
+            // state carries every header raw (Authorization, x-acs-security-token), which a structured sink would
+            // record. The client logs its attempts itself, with an allow-list of headers.
+            .RemoveAllLoggers();
         return new DataphinClientBuilder(name, services, http);
     }
 }

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
 namespace Dataphin.OpenApi;
 
 /// <summary>
@@ -5,8 +8,23 @@ namespace Dataphin.OpenApi;
 /// reporting all violations at once. <see cref="DataphinClient"/> runs it before any network call; call it
 /// yourself to check commands early (for example when reading a manifest).
 /// </summary>
+/// <remarks>
+/// Value sets: <see cref="ReferenceType"/> is closed (exactly <c>BY_GUID</c> and <c>BY_PROPERTY</c>, the documented
+/// enumeration); <see cref="MetadataType"/>, <see cref="MetadataSubType"/> and <see cref="DataphinEnvironment"/> are
+/// open (the documentation gives examples, not an enumeration), so an unknown value is sent as written, but a blank,
+/// padded or case-variant form of a documented value is reported. Every string (names, GUIDs, value-set values,
+/// <c>UserId</c>, and the keys and string values of <c>ExtProperties</c> and <c>RelationProperties</c>) must be valid
+/// UTF-16: an unpaired surrogate is reported, never sent as U+FFFD.
+/// </remarks>
 public static class LineageCommandValidator
 {
+    private const int MaxEchoedLength = 64;
+
+    private static readonly string[] ReferenceTypes = Texts(ReferenceType.KnownValues);
+    private static readonly string[] MetadataTypes = Texts(MetadataType.KnownValues);
+    private static readonly string[] MetadataSubTypes = Texts(MetadataSubType.KnownValues);
+    private static readonly string[] Environments = Texts(DataphinEnvironment.KnownValues);
+
     /// <summary>Returns every violation in <paramref name="command"/>; an empty list when it is valid.</summary>
     /// <param name="opTenantId">The tenant the call is for (<c>OpTenantId</c>); must be positive.</param>
     /// <param name="command">The command to check.</param>
@@ -49,42 +67,52 @@ public static class LineageCommandValidator
             errors.Add(new("TenantId", DataphinValidationRules.Positive, $"TenantId, when set, must be a positive tenant id; it was {tenantId}."));
         }
 
-        if (command.UserId is { } userId && (userId.Length == 0 || HasBadText(userId)))
+        if (command.UserId is { } userId)
         {
-            errors.Add(new("UserId", DataphinValidationRules.InvalidText, "UserId, when set, must be a non-empty id without leading or trailing white space or control characters."));
+            if (HasLoneSurrogate(userId))
+            {
+                errors.Add(new("UserId", DataphinValidationRules.InvalidUtf16, "UserId " + LoneSurrogateSentence));
+            }
+            else if (userId.Length == 0 || HasBadText(userId))
+            {
+                errors.Add(new("UserId", DataphinValidationRules.InvalidText, "UserId, when set, must be a non-empty id without leading or trailing white space or control characters."));
+            }
         }
 
         ValidateReference(command.Source, new ReferencePath("Source"), errors);
         ValidateReference(command.Target, new ReferencePath("Target"), errors);
 
         var lineages = command.DetailedLineages;
-        if (lineages is null)
+        if (lineages is not null)
         {
-            return;
-        }
-
-        if (lineages.Count > LineageLimits.MaxFieldLineagesPerCall)
-        {
-            errors.Add(new(
-                "DetailedLineages",
-                DataphinValidationRules.TooMany,
-                $"DetailedLineages has {lineages.Count} entries; one call may carry at most {LineageLimits.MaxFieldLineagesPerCall} field lineages "
-                + $"(entries from DetailedLineages[{LineageLimits.MaxFieldLineagesPerCall}] on are over the limit). "
-                + "Split the command with SplitByFieldLineageLimit() and send each part."));
-        }
-
-        for (var i = 0; i < lineages.Count; i++)
-        {
-            var lineage = lineages[i];
-            if (lineage is null)
+            if (lineages.Count > LineageLimits.MaxFieldLineagesPerCall)
             {
-                var path = $"DetailedLineages[{i}]";
-                errors.Add(new(path, DataphinValidationRules.Required, $"{path} is null; every field lineage needs a Source and a Target."));
-                continue;
+                errors.Add(new(
+                    "DetailedLineages",
+                    DataphinValidationRules.TooMany,
+                    $"DetailedLineages has {lineages.Count} entries; one call may carry at most {LineageLimits.MaxFieldLineagesPerCall} field lineages "
+                    + $"(entries from DetailedLineages[{LineageLimits.MaxFieldLineagesPerCall}] on are over the limit). "
+                    + "Split the command with SplitByFieldLineageLimit() and send each part."));
             }
 
-            ValidateReference(lineage.Source, new ReferencePath("Source", i), errors);
-            ValidateReference(lineage.Target, new ReferencePath("Target", i), errors);
+            for (var i = 0; i < lineages.Count; i++)
+            {
+                var lineage = lineages[i];
+                if (lineage is null)
+                {
+                    var path = $"DetailedLineages[{i}]";
+                    errors.Add(new(path, DataphinValidationRules.Required, $"{path} is null; every field lineage needs a Source and a Target."));
+                    continue;
+                }
+
+                ValidateReference(lineage.Source, new ReferencePath("Source", i), errors);
+                ValidateReference(lineage.Target, new ReferencePath("Target", i), errors);
+            }
+        }
+
+        if (command is AddRegisterLineageCommand { RelationProperties: { Count: > 0 } relation })
+        {
+            CheckMap(relation, "RelationProperties", errors);
         }
     }
 
@@ -97,22 +125,19 @@ public static class LineageCommandValidator
             return;
         }
 
-        var referenceType = reference.ReferenceType;
-        if (referenceType.IsDefault || referenceType.ToString().Length == 0)
-        {
-            path.Add(errors, ".ReferenceType", DataphinValidationRules.Required, "is required: BY_GUID or BY_PROPERTY.");
-        }
+        var referenceType = reference.ReferenceType.IsDefault ? null : reference.ReferenceType.ToString();
+        CheckValue(referenceType, required: true, ReferenceTypes, closed: true, path, ".ReferenceType", null, errors);
+        var metadataType = reference.MetadataType.IsDefault ? null : reference.MetadataType.ToString();
+        CheckValue(metadataType, required: true, MetadataTypes, closed: false, path, ".MetadataType", isField ? "e.g. COLUMN" : "e.g. TABLE", errors);
 
-        if (reference.MetadataType.IsDefault || reference.MetadataType.ToString().Length == 0)
-        {
-            path.Add(errors, ".MetadataType", DataphinValidationRules.Required, $"is required, e.g. {(isField ? "COLUMN" : "TABLE")}.");
-        }
-
-        if (referenceType == ReferenceType.ByGuid && string.IsNullOrWhiteSpace(reference.Guid))
+        // The kind the caller meant, also when ReferenceType is a padded or case variant ("by_guid"): such a value is
+        // reported above, and the GUID or name it requires is still checked, so that nothing is skipped.
+        var intended = Intended(referenceType, ReferenceTypes);
+        if (intended == "BY_GUID" && string.IsNullOrWhiteSpace(reference.Guid))
         {
             path.Add(errors, ".Guid", DataphinValidationRules.Required, "is required when ReferenceType is BY_GUID.");
         }
-        else if (referenceType == ReferenceType.ByProperty && string.IsNullOrWhiteSpace(reference.Name))
+        else if (intended == "BY_PROPERTY" && string.IsNullOrWhiteSpace(reference.Name))
         {
             path.Add(errors, ".Name", DataphinValidationRules.Required, "is required when ReferenceType is BY_PROPERTY (Catalog, Schema and Env narrow it down).");
         }
@@ -122,20 +147,30 @@ public static class LineageCommandValidator
         CheckOptionalText(reference.Schema, path, ".Schema", errors);
         CheckOptionalText(reference.Catalog, path, ".Catalog", errors);
         CheckOptionalText(reference.ParentGuid, path, ".ParentGuid", errors);
-
-        if (reference.MetadataSubType is { } subType)
+        // A default (unset) struct is written as null, which the service reads as absent: it counts as not given.
+        if (reference.Env is { IsDefault: false } env)
         {
+            CheckValue(env.ToString(), required: false, Environments, closed: false, path, ".Env", "DEV or PROD", errors);
+        }
+
+        if (reference.MetadataSubType is { IsDefault: false } subType)
+        {
+            var subTypeText = subType.ToString();
             if (isField)
             {
-                path.Add(errors, ".MetadataSubType", DataphinValidationRules.NotAllowed, $"is not allowed on a field reference; it applies only to tables ('{subType}' was given).");
+                path.Add(errors, ".MetadataSubType", DataphinValidationRules.NotAllowed, $"is not allowed on a field reference; it applies only to tables ({Echo(subTypeText)} was given).");
             }
-            else if (reference.MetadataType != MetadataType.Table)
+            else if (Intended(metadataType, MetadataTypes) != "TABLE")
             {
-                path.Add(errors, ".MetadataSubType", DataphinValidationRules.NotAllowed, $"is only allowed when MetadataType is TABLE (MetadataType is '{reference.MetadataType}').");
+                path.Add(errors, ".MetadataSubType", DataphinValidationRules.NotAllowed, $"is only allowed when MetadataType is TABLE (MetadataType is {Echo(metadataType ?? string.Empty)}).");
             }
-            else if (referenceType == ReferenceType.ByGuid)
+            else if (intended == "BY_GUID")
             {
                 path.Add(errors, ".MetadataSubType", DataphinValidationRules.NotAllowed, "is not allowed when ReferenceType is BY_GUID; the GUID already identifies the table.");
+            }
+            else
+            {
+                CheckValue(subTypeText, required: false, MetadataSubTypes, closed: false, path, ".MetadataSubType", "e.g. PHYSICAL_TABLE", errors);
             }
         }
 
@@ -143,14 +178,180 @@ public static class LineageCommandValidator
         {
             path.Add(errors, ".ParentGuid", DataphinValidationRules.NotAllowed, "is only allowed on field references inside DetailedLineages.");
         }
+
+        if (reference.ExtProperties is { Count: > 0 } ext)
+        {
+            CheckMap(ext, path.Text + ".ExtProperties", errors);
+        }
+    }
+
+    /// <summary>
+    /// Checks a value-set value: missing or blank (Required when <paramref name="required"/>, otherwise
+    /// InvalidValue), unpaired surrogates, padding or control characters, a case variant of a known value, and (for a
+    /// closed set) a value outside it.
+    /// </summary>
+    private static void CheckValue(string? value, bool required, string[] known, bool closed, ReferencePath path, string member, string? hint, List<DataphinValidationError> errors)
+    {
+        var expected = closed ? string.Join(" or ", known) : hint;
+        if (value is null || (value.Length == 0 && required))
+        {
+            if (required)
+            {
+                path.Add(errors, member, DataphinValidationRules.Required, $"is required{(expected is null ? string.Empty : ": " + expected)}.");
+            }
+
+            return;
+        }
+
+        if (HasLoneSurrogate(value))
+        {
+            path.Add(errors, member, DataphinValidationRules.InvalidUtf16, LoneSurrogateSentence);
+        }
+        else if (string.IsNullOrWhiteSpace(value))
+        {
+            path.Add(errors, member, required ? DataphinValidationRules.Required : DataphinValidationRules.InvalidValue, required
+                ? $"is required and is blank{(expected is null ? string.Empty : ": " + expected)}."
+                : $"is blank; leave it unset or give a value{(expected is null ? string.Empty : " (" + expected + ")")}.");
+        }
+        else if (HasBadText(value))
+        {
+            var meant = Intended(value, known);
+            path.Add(errors, member, DataphinValidationRules.InvalidText, "has leading or trailing white space or control characters; values are matched exactly, so fix the value rather than relying on trimming"
+                + (meant is null ? "." : $" (write {meant})."));
+        }
+        else if (Array.IndexOf(known, value) < 0)
+        {
+            var meant = Intended(value, known);
+            if (meant is not null)
+            {
+                path.Add(errors, member, DataphinValidationRules.InvalidValue, $"'{Shorten(value)}' is a case variant of {meant}; the service's values are case-sensitive: write {meant}.");
+            }
+            else if (closed)
+            {
+                path.Add(errors, member, DataphinValidationRules.UnknownValue, $"'{Shorten(value)}' is not a known value: it must be {expected}.");
+            }
+        }
+    }
+
+    /// <summary>The known value <paramref name="value"/> stands for once trimmed and compared without case, or <see langword="null"/>.</summary>
+    private static string? Intended(string? value, string[] known)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        var trimmed = value.Trim();
+        foreach (var candidate in known)
+        {
+            if (string.Equals(candidate, trimmed, StringComparison.OrdinalIgnoreCase))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
     }
 
     private static void CheckOptionalText(string? value, ReferencePath path, string member, List<DataphinValidationError> errors)
     {
-        if (!string.IsNullOrWhiteSpace(value) && HasBadText(value!))
+        if (value is null)
+        {
+            return;
+        }
+
+        if (HasLoneSurrogate(value))
+        {
+            path.Add(errors, member, DataphinValidationRules.InvalidUtf16, LoneSurrogateSentence);
+        }
+        else if (!string.IsNullOrWhiteSpace(value) && HasBadText(value))
         {
             path.Add(errors, member, DataphinValidationRules.InvalidText, "has leading or trailing white space or control characters; the service matches names exactly, so fix the value rather than relying on trimming.");
         }
+    }
+
+    /// <summary>Reports unpaired surrogates in the keys and string values of a free-form map (ExtProperties, RelationProperties), at any depth.</summary>
+    private static void CheckMap(IDictionary<string, JsonNode?> map, string path, List<DataphinValidationError> errors)
+    {
+        foreach (var pair in map)
+        {
+            if (pair.Key is null || HasLoneSurrogate(pair.Key))
+            {
+                errors.Add(new(path, DataphinValidationRules.InvalidUtf16, $"{path} has a key that {LoneSurrogateSentence}"));
+                continue;
+            }
+
+            CheckNode(pair.Value, path + "." + pair.Key, errors);
+        }
+    }
+
+    private static void CheckNode(JsonNode? node, string path, List<DataphinValidationError> errors)
+    {
+        try
+        {
+            switch (node)
+            {
+                case JsonObject obj:
+                    foreach (var pair in obj)
+                    {
+                        if (HasLoneSurrogate(pair.Key))
+                        {
+                            errors.Add(new(path, DataphinValidationRules.InvalidUtf16, $"{path} has a key that {LoneSurrogateSentence}"));
+                            continue;
+                        }
+
+                        CheckNode(pair.Value, path + "." + pair.Key, errors);
+                    }
+
+                    break;
+                case JsonArray array:
+                    for (var i = 0; i < array.Count; i++)
+                    {
+                        CheckNode(array[i], $"{path}[{i}]", errors);
+                    }
+
+                    break;
+                case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                    if (HasLoneSurrogate(value.GetValue<string>()))
+                    {
+                        errors.Add(new(path, DataphinValidationRules.InvalidUtf16, $"{path} {LoneSurrogateSentence}"));
+                    }
+
+                    break;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // A node parsed from JSON text holding an escaped unpaired surrogate ("\ud800") cannot even be read as a string.
+            errors.Add(new(path, DataphinValidationRules.InvalidUtf16, $"{path} {LoneSurrogateSentence}"));
+        }
+    }
+
+    internal const string LoneSurrogateSentence = "has an unpaired UTF-16 surrogate (invalid UTF-16 text, which has no UTF-8 form and would be sent as U+FFFD); fix the text where it was produced.";
+
+    internal static bool HasLoneSurrogate(string value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (char.IsHighSurrogate(c))
+            {
+                if (i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+                {
+                    i++;
+                    continue;
+                }
+
+                return true;
+            }
+
+            if (char.IsLowSurrogate(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool HasBadText(string value)
@@ -169,6 +370,31 @@ public static class LineageCommandValidator
         }
 
         return false;
+    }
+
+    /// <summary>A value quoted for a message when it is safe to show (valid, printable, short), otherwise described.</summary>
+    private static string Echo(string value)
+    {
+        if (value.Length == 0)
+        {
+            return "empty";
+        }
+
+        return HasLoneSurrogate(value) || HasBadText(value) ? "a value with unprintable or surrounding characters" : $"'{Shorten(value)}'";
+    }
+
+    private static string Shorten(string value)
+        => value.Length <= MaxEchoedLength ? value : value.Substring(0, char.IsHighSurrogate(value[MaxEchoedLength - 1]) ? MaxEchoedLength - 1 : MaxEchoedLength) + "...";
+
+    private static string[] Texts<T>(IReadOnlyList<T> values)
+    {
+        var texts = new string[values.Count];
+        for (var i = 0; i < texts.Length; i++)
+        {
+            texts[i] = values[i]!.ToString()!;
+        }
+
+        return texts;
     }
 
     /// <summary>The path of a reference, turned into text only when a violation is reported (valid commands allocate no paths).</summary>

@@ -54,10 +54,10 @@ public static class DataphinJson
         => JsonSerializer.Deserialize(json, DeleteCommandInfo) ?? throw new JsonException("The JSON is null, not a command.");
 
     /// <summary>The metadata of <see cref="AddRegisterLineageCommand"/> bound to <see cref="Options"/>.</summary>
-    public static JsonTypeInfo<AddRegisterLineageCommand> AddCommandInfo { get; } = (JsonTypeInfo<AddRegisterLineageCommand>)Options.GetTypeInfo(typeof(AddRegisterLineageCommand));
+    internal static JsonTypeInfo<AddRegisterLineageCommand> AddCommandInfo { get; } = (JsonTypeInfo<AddRegisterLineageCommand>)Options.GetTypeInfo(typeof(AddRegisterLineageCommand));
 
     /// <summary>The metadata of <see cref="DeleteRegisterLineageCommand"/> bound to <see cref="Options"/>.</summary>
-    public static JsonTypeInfo<DeleteRegisterLineageCommand> DeleteCommandInfo { get; } = (JsonTypeInfo<DeleteRegisterLineageCommand>)Options.GetTypeInfo(typeof(DeleteRegisterLineageCommand));
+    internal static JsonTypeInfo<DeleteRegisterLineageCommand> DeleteCommandInfo { get; } = (JsonTypeInfo<DeleteRegisterLineageCommand>)Options.GetTypeInfo(typeof(DeleteRegisterLineageCommand));
 
     private static JsonSerializerOptions CreateOptions()
     {

@@ -8,7 +8,7 @@ namespace Dataphin.OpenApi.Serialization;
 /// reads any string back, known or not, so that values the service adds later still round-trip.
 /// </summary>
 /// <typeparam name="T">The value-set struct.</typeparam>
-public abstract class ExtensibleStringJsonConverter<T> : JsonConverter<T>
+internal abstract class ExtensibleStringJsonConverter<T> : JsonConverter<T>
     where T : struct
 {
     private readonly Func<string, T> _create;

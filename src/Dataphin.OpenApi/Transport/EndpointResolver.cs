@@ -47,9 +47,21 @@ internal static class EndpointResolver
         return new Uri($"https://dataphin-public.{region}.aliyuncs.com/");
     }
 
+    /// <summary>
+    /// Whether <paramref name="uri"/> names this machine: a loopback address (127.0.0.0/8, ::1), or <c>localhost</c>
+    /// or a name under <c>.localhost</c>, each with or without the trailing root dot (RFC 6761 section 6.3).
+    /// </summary>
     public static bool IsLoopback(Uri uri)
         => uri.IsLoopback
-           || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
+           || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address))
+           || IsLocalhostName(uri.Host);
+
+    private static bool IsLocalhostName(string host)
+    {
+        var name = host.EndsWith(".", StringComparison.Ordinal) ? host.Substring(0, host.Length - 1) : host;
+        return string.Equals(name, "localhost", StringComparison.OrdinalIgnoreCase)
+               || (name.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase) && name.Length > ".localhost".Length && name[0] != '.');
+    }
 
     private static void Check(Uri endpoint, bool allowInsecureHttp, string paramName)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
+using Dataphin.OpenApi.Diagnostics;
 
 namespace Dataphin.OpenApi.Transport;
 
@@ -8,6 +9,9 @@ namespace Dataphin.OpenApi.Transport;
 internal static class ErrorMapper
 {
     public const int SnippetLength = 300;
+
+    /// <summary>How much of a body that is not JSON is decoded and redacted before its first <see cref="SnippetLength"/> characters are kept.</summary>
+    public const int SnippetScanBytes = 16 * 1024;
 
     private static readonly string[] AuthenticationCodePrefixes =
     [
@@ -25,6 +29,10 @@ internal static class ErrorMapper
 
     public static bool IsThrottlingCode(string? code) => code is not null && code.IndexOf("Throttling", StringComparison.Ordinal) >= 0;
 
+    /// <summary>
+    /// Maps a failed answer to its exception. Every text taken from the answer (its fields, the <c>x-acs-request-id</c>
+    /// header, the start of a body that is not JSON) goes through <paramref name="redactor"/> before it is used.
+    /// </summary>
     public static DataphinRequestException Create(
         string operation,
         int status,
@@ -32,24 +40,26 @@ internal static class ErrorMapper
         byte[] body,
         HttpResponseHeaders? headers,
         ThrottlingLevel? level,
-        IReadOnlyList<string?> secrets)
+        SecretRedactor redactor)
     {
+        var redacted = answer?.Redact(redactor);
         var details = new DataphinErrorDetails(operation, status)
         {
-            ErrorCode = answer?.Code,
-            ServiceMessage = Redact(answer?.Message, secrets),
-            RequestId = answer?.RequestId ?? Header(headers, "x-acs-request-id"),
-            HostId = answer?.HostId,
-            Recommend = answer?.Recommend,
-            AccessDeniedDetail = Redact(answer?.AccessDeniedDetail, secrets),
+            ErrorCode = redacted?.Code,
+            ServiceMessage = redacted?.Message,
+            RequestId = redacted?.RequestId ?? redactor.Redact(Header(headers, "x-acs-request-id")),
+            HostId = redacted?.HostId,
+            Recommend = redacted?.Recommend,
+            AccessDeniedDetail = redacted?.AccessDeniedDetail,
             RetryAfter = RetryAfter(headers),
         };
         if (answer is null)
         {
-            details.ResponseSnippet = Snippet(body, secrets);
+            details.ResponseSnippet = Snippet(body, redactor);
         }
 
-        var code = details.ErrorCode ?? string.Empty;
+        // The kind of error is decided on the code as it came: redaction changes what is shown, never which exception is raised.
+        var code = answer?.Code ?? string.Empty;
         if (IsThrottlingCode(code) || (status == 429 && answer?.Code is null))
         {
             details.Hint = "The call was throttled and not executed; it is safe to send again after a pause";
@@ -73,62 +83,27 @@ internal static class ErrorMapper
         return new DataphinRequestException(details);
     }
 
-    /// <summary>The first part of a body for a message, with control characters flattened and known secrets removed.</summary>
-    public static string Snippet(byte[] body, IReadOnlyList<string?> secrets)
+    /// <summary>
+    /// The first <see cref="SnippetLength"/> characters of a body for a message, with control characters flattened.
+    /// The secrets are removed from the first <see cref="SnippetScanBytes"/> of the body before it is cut, so a secret
+    /// crossing the cut is removed whole rather than cut in two and missed.
+    /// </summary>
+    public static string Snippet(byte[] body, SecretRedactor redactor)
     {
         if (body.Length == 0)
         {
             return "(empty body)";
         }
 
-        var text = Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, SnippetLength * 4));
-        var flat = new StringBuilder(Math.Min(text.Length, SnippetLength + 3));
-        foreach (var c in text)
+        var text = redactor.Redact(Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, SnippetScanBytes)))!;
+        var cut = text.Length > SnippetLength || body.Length > SnippetScanBytes;
+        var flat = new StringBuilder(SnippetLength + 3);
+        for (var i = 0; i < Math.Min(text.Length, SnippetLength); i++)
         {
-            if (flat.Length >= SnippetLength)
-            {
-                flat.Append("...");
-                break;
-            }
-
-            flat.Append(char.IsControl(c) ? ' ' : c);
+            flat.Append(char.IsControl(text[i]) ? ' ' : text[i]);
         }
 
-        return Redact(flat.ToString(), secrets)!;
-    }
-
-    /// <summary>Removes every known secret (and any <c>Signature=</c> value) from text that came back from the network.</summary>
-    public static string? Redact(string? text, IReadOnlyList<string?> secrets)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return text;
-        }
-
-        var result = text!;
-        foreach (var secret in secrets)
-        {
-            if (!string.IsNullOrEmpty(secret) && secret!.Length >= 4)
-            {
-                result = result.Replace(secret, "***");
-            }
-        }
-
-        var index = result.IndexOf("Signature=", StringComparison.OrdinalIgnoreCase);
-        while (index >= 0)
-        {
-            var start = index + "Signature=".Length;
-            var end = start;
-            while (end < result.Length && Uri.IsHexDigit(result[end]))
-            {
-                end++;
-            }
-
-            result = result.Substring(0, start) + "***" + result.Substring(end);
-            index = result.IndexOf("Signature=", start + 3, StringComparison.OrdinalIgnoreCase);
-        }
-
-        return result;
+        return cut ? flat.Append("...").ToString() : flat.ToString();
     }
 
     public static TimeSpan? RetryAfter(HttpResponseHeaders? headers)

@@ -126,12 +126,13 @@ internal sealed class RpcInvoker
 #endif
         var status = (int)response.StatusCode;
         var answer = ServiceAnswer.TryParse(body);
+        var redactor = SecretRedactor.For(credential, signature);
         if (status is >= 200 and < 300 && answer is not null && answer.Success != false)
         {
-            return new RpcResult(status, answer, body);
+            return new RpcResult(status, answer.Redact(redactor), body);
         }
 
-        throw ErrorMapper.Create(request.Action, status, answer, body, response.Headers, level, [credential.AccessKeySecret, credential.SecurityToken, signature]);
+        throw ErrorMapper.Create(request.Action, status, answer, body, response.Headers, level, redactor);
     }
 
     /// <summary>Builds the HTTP request of one attempt and signs it (ACS3-HMAC-SHA256).</summary>
@@ -147,7 +148,7 @@ internal sealed class RpcInvoker
             new("x-acs-date", FormatDate(_time.GetUtcNow())),
             new("x-acs-signature-nonce", NonceFactory()),
             new("x-acs-content-sha256", request.BodySha256),
-            new("x-acs-credentials-provider", credential.HasSecurityToken ? "static_sts" : "static_ak"),
+            new("x-acs-credentials-provider", credential.WireProviderName),
         };
         if (credential.SecurityToken is { } token)
         {

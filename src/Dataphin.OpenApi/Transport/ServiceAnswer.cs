@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Dataphin.OpenApi.Diagnostics;
 
 namespace Dataphin.OpenApi.Transport;
 
@@ -21,6 +22,19 @@ internal sealed class ServiceAnswer
     public int? HttpStatusCode { get; private set; }
 
     public string? AccessDeniedDetail { get; private set; }
+
+    /// <summary>A copy of this answer with every secret removed from its text fields (see <see cref="SecretRedactor"/>).</summary>
+    public ServiceAnswer Redact(SecretRedactor redactor) => new()
+    {
+        RequestId = redactor.Redact(RequestId),
+        HostId = redactor.Redact(HostId),
+        Code = redactor.Redact(Code),
+        Message = redactor.Redact(Message),
+        Recommend = redactor.Redact(Recommend),
+        Success = Success,
+        HttpStatusCode = HttpStatusCode,
+        AccessDeniedDetail = redactor.Redact(AccessDeniedDetail),
+    };
 
     /// <summary>Parses the top level of a JSON object; returns null when the bytes are not a JSON object.</summary>
     public static ServiceAnswer? TryParse(byte[] body)

@@ -122,7 +122,7 @@ public sealed class GoldenSignatureTests
         var fixedDate = DateTimeOffset.Parse(golden.GetProperty("fixed").GetProperty("date").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
         var credentials = golden.GetProperty("credentials");
         var credential = new DataphinCredential(credentials.GetProperty("accessKeyId").GetString()!, credentials.GetProperty("accessKeySecret").GetString()!);
-        var invoker = new RpcInvoker(new HttpClient(), new Uri("https://" + request.GetProperty("headers").GetProperty("host").GetString()), DataphinCredentialProvider.FromCredential(credential), new FixedTimeProvider(fixedDate), null)
+        var invoker = new RpcInvoker(new HttpClient(), new Uri("https://" + request.GetProperty("headers").GetProperty("host").GetString()), DataphinCredentialProvider.FromCredential(credential), new ManualTimeProvider(fixedDate), null)
         {
             NonceFactory = () => golden.GetProperty("fixed").GetProperty("nonce").GetString()!,
         };

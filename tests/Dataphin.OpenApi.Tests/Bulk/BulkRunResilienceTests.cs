@@ -1,5 +1,5 @@
 using Dataphin.OpenApi.Bulk;
-using Dataphin.OpenApi.Tests.Throttling;
+using Dataphin.OpenApi.TestSupport;
 
 namespace Dataphin.OpenApi.Tests.Bulk;
 

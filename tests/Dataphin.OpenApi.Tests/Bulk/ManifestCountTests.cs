@@ -1,3 +1,4 @@
+using System.Text;
 using Dataphin.OpenApi.Bulk;
 using static Dataphin.OpenApi.Tests.Bulk.ManifestTestFiles;
 
@@ -34,6 +35,32 @@ public class ManifestCountTests
 
         Assert.Equal(expected, count);
         Assert.Equal(expected, (await ReadAllAsync(text, format)).Count);
+    }
+
+    [Theory]
+    [InlineData(LineageManifestFormat.JsonLines)]
+    [InlineData(LineageManifestFormat.Json)]
+    [InlineData(LineageManifestFormat.Csv)]
+    public async Task Items_with_bytes_that_are_not_utf8_or_a_repeated_property_are_counted_as_the_unreadable_items_reading_yields(LineageManifestFormat format)
+    {
+        const string pair = "{\"Source\":{\"ReferenceType\":\"BY_GUID\",\"MetadataType\":\"TABLE\",\"Guid\":\"odps.1.a.s\"},\"Target\":{\"ReferenceType\":\"BY_GUID\",\"MetadataType\":\"TABLE\",\"Guid\":\"odps.1.a.t\"}}";
+        const string repeated = "{\"Source\":{\"ReferenceType\":\"BY_GUID\",\"ReferenceType\":\"BY_GUID\",\"MetadataType\":\"TABLE\",\"Guid\":\"odps.1.a.s\"},\"Target\":{\"ReferenceType\":\"BY_GUID\",\"MetadataType\":\"TABLE\",\"Guid\":\"odps.1.a.t\"}}";
+        var text = format switch
+        {
+            LineageManifestFormat.JsonLines => $"{pair}\n{pair.Replace("odps.1.a.s", "odps.1.a.\u0001", StringComparison.Ordinal)}\n{repeated}\n",
+            LineageManifestFormat.Json => $"{{\"items\":[\n{pair},\n{pair.Replace("odps.1.a.s", "odps.1.a.\u0001", StringComparison.Ordinal)},\n{repeated}\n]}}",
+            _ => "source_table,source_field,target_table,target_field\ns1,a,t1,a\ns\u0001,a,t2,a\ns3,a,t3,a\n",
+        };
+        var bytes = Encoding.UTF8.GetBytes(text);
+        bytes[Array.IndexOf(bytes, (byte)1)] = 0xFF; // a byte that is never UTF-8
+
+        var count = await LineageManifestReader.CountItemsAsync(new MemoryStream(bytes), format);
+        var items = await ReadAllAsync(new MemoryStream(bytes), format);
+
+        Assert.Equal(3, count);
+        Assert.Equal(count, items.Count);
+        Assert.Equal(format == LineageManifestFormat.Csv ? 2 : 1, items.Count(item => item.Command is not null));
+        Assert.Contains(items, item => item.ReadErrors.Any(e => e.Message.Contains("UTF-8", StringComparison.Ordinal)));
     }
 
     [Fact]

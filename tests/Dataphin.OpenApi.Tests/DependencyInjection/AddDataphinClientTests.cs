@@ -1,4 +1,5 @@
 using System.Net;
+using Dataphin.OpenApi.Testing;
 using Dataphin.OpenApi.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,12 +33,12 @@ public sealed class AddDataphinClientTests
         ($"{prefix}:Retry:MaxAttempts", "1"),
     ];
 
-    private static string? CredentialOf(RecordedRequest request) => request.Header("authorization")?.Split("Credential=")[1].Split(',')[0];
+    private static string? CredentialOf(FakeDataphinRequest request) => request.Header("authorization")?.Split("Credential=")[1].Split(',')[0];
 
     [Fact]
     public async Task A_configuration_section_registers_a_working_singleton_client()
     {
-        var handler = new RecordingHandler();
+        var handler = new FakeDataphinTransport();
         var services = new ServiceCollection();
         services.AddDataphinClient(Config(Basic()).GetSection("Dataphin"))
             .ConfigurePrimaryHttpMessageHandler(_ => handler);
@@ -88,7 +89,7 @@ public sealed class AddDataphinClientTests
     [Fact]
     public async Task Named_clients_for_several_access_keys_are_isolated()
     {
-        var handler = new RecordingHandler();
+        var handler = new FakeDataphinTransport();
         var services = new ServiceCollection();
         services.AddDataphinClient("tenantA", Config(Basic("A", "LTAI5tKeyForA")).GetSection("A")).ConfigurePrimaryHttpMessageHandler(_ => handler);
         services.AddDataphinClient("tenantB", o =>
@@ -114,7 +115,7 @@ public sealed class AddDataphinClientTests
     [Fact]
     public async Task A_handler_added_through_the_builder_sees_every_signed_attempt()
     {
-        var handler = new RecordingHandler();
+        var handler = new FakeDataphinTransport();
         var seen = new List<string?>();
         var services = new ServiceCollection();
         services.AddDataphinClient(Config(Basic()).GetSection("Dataphin"))
@@ -131,7 +132,7 @@ public sealed class AddDataphinClientTests
     [Fact]
     public async Task The_pipeline_can_be_replaced_through_the_builder()
     {
-        var handler = new RecordingHandler(_ => RecordingHandler.Json(HttpStatusCode.ServiceUnavailable, "{\"Code\":\"ServiceUnavailable\",\"RequestId\":\"R\"}"));
+        var handler = new FakeDataphinTransport { Fallback = FakeDataphinResponse.Json(HttpStatusCode.ServiceUnavailable, "{\"Code\":\"ServiceUnavailable\",\"RequestId\":\"R\"}") };
         var services = new ServiceCollection();
         services.AddDataphinClient(Config([.. Basic(), ("Dataphin:Retry:MaxAttempts", "4")]).GetSection("Dataphin"))
             .ConfigurePrimaryHttpMessageHandler(_ => handler)
@@ -158,7 +159,7 @@ public sealed class AddDataphinClientTests
     [Fact]
     public async Task Credentials_missing_from_configuration_come_from_the_environment_per_request()
     {
-        var handler = new RecordingHandler();
+        var handler = new FakeDataphinTransport();
         var services = new ServiceCollection();
         services.AddDataphinClient(Config(("Dataphin:RegionId", "cn-beijing"), ("Dataphin:RateLimit:Enabled", "false")).GetSection("Dataphin"))
             .ConfigurePrimaryHttpMessageHandler(_ => handler);
@@ -182,7 +183,7 @@ public sealed class AddDataphinClientTests
     [Fact]
     public async Task A_credential_provider_from_the_container_wins()
     {
-        var handler = new RecordingHandler();
+        var handler = new FakeDataphinTransport();
         var services = new ServiceCollection();
         services.AddDataphinClient(Config(("Dataphin:RegionId", "cn-beijing")).GetSection("Dataphin"))
             .ConfigurePrimaryHttpMessageHandler(_ => handler)
@@ -208,6 +209,7 @@ public sealed class AddDataphinClientTests
             ["Dataphin:Retyr:MaxAttempts"] = "3",
         });
         builder.Services.AddDataphinClient(builder.Configuration.GetSection("Dataphin"));
+        builder.Services.AddSingleton(new DataphinProcessEnvironment(_ => null, homeDirectory: null)); // the default chain finds nothing, whatever this machine holds
         using var host = builder.Build();
 
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());

@@ -2,10 +2,12 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Net;
+using Dataphin.OpenApi.Testing;
 using Dataphin.OpenApi.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace Dataphin.OpenApi.Tests.DependencyInjection;
 
@@ -14,11 +16,13 @@ public sealed class LoggingAndTelemetryTests
     private const string Secret = "LogTestSecret-7f3a9c";
     private const string Token = "LogTestStsToken-2b8e41";
 
-    private static (ServiceProvider Provider, CapturingLoggerProvider Logs) Build(RecordingHandler handler)
+    /// <summary>Answers a request the test did not script, so that an unexpected extra call shows as a failure.</summary>
+    private static readonly FakeDataphinResponse NoMoreAnswers = FakeDataphinResponse.Error(HttpStatusCode.BadRequest, "Test.NoMoreAnswers", "The test scripted no answer for this request.");
+
+    private static (ServiceProvider Provider, FakeLogCollector Logs) Build(FakeDataphinTransport handler)
     {
-        var logs = new CapturingLoggerProvider();
         var services = new ServiceCollection();
-        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddFakeLogging());
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Dataphin:Endpoint"] = "https://dataphin-public.cn-hangzhou.aliyuncs.com",
@@ -29,20 +33,19 @@ public sealed class LoggingAndTelemetryTests
             ["Dataphin:Retry:BaseDelay"] = "00:00:00",
         }).Build();
         services.AddDataphinClient(configuration.GetSection("Dataphin")).ConfigurePrimaryHttpMessageHandler(_ => handler);
-        return (services.BuildServiceProvider(), logs);
+        var provider = services.BuildServiceProvider();
+        return (provider, provider.GetFakeLogCollector());
     }
+
 
     [Fact]
     public async Task Trace_logging_never_shows_the_secret_the_token_or_the_signature()
     {
-        var answers = new Queue<HttpResponseMessage>(
-        [
-            RecordingHandler.Json(HttpStatusCode.OK, RecordingHandler.SuccessBody),
-            RecordingHandler.Json(HttpStatusCode.BadRequest, "{\"Code\":\"Throttling.User\",\"RequestId\":\"T-1\",\"Message\":\"Request was denied due to user flow control.\"}", ("x-acs-retry-after", "0")),
-            RecordingHandler.Json(HttpStatusCode.OK, RecordingHandler.SuccessBody),
-            RecordingHandler.Json(HttpStatusCode.Unauthorized, $"{{\"Code\":\"DataphinOpenAPIRamUnAuthorized\",\"RequestId\":\"A-1\",\"Message\":\"echo {Token}\"}}"),
-        ]);
-        var handler = new RecordingHandler(_ => answers.Dequeue());
+        var handler = new FakeDataphinTransport { Fallback = NoMoreAnswers }.Enqueue(
+            FakeDataphinResponse.Success(),
+            FakeDataphinResponse.Json(HttpStatusCode.BadRequest, "{\"Code\":\"Throttling.User\",\"RequestId\":\"T-1\",\"Message\":\"Request was denied due to user flow control.\"}").WithHeader("x-acs-retry-after", "0"),
+            FakeDataphinResponse.Success(),
+            FakeDataphinResponse.Json(HttpStatusCode.Unauthorized, $"{{\"Code\":\"DataphinOpenAPIRamUnAuthorized\",\"RequestId\":\"A-1\",\"Message\":\"echo {Token}\"}}"));
         var (provider, logs) = Build(handler);
         await using (provider)
         {
@@ -52,29 +55,28 @@ public sealed class LoggingAndTelemetryTests
             await Assert.ThrowsAsync<DataphinAuthenticationException>(() => client.AddRegisterLineageAsync(300001234, TestClients.ValidAddCommand()));
         }
 
-        var text = logs.AllText;
+        var entries = logs.GetSnapshot();
+        var text = string.Join("\n", entries.Select(LogText.Of));
         var signatures = handler.Requests.Select(r => r.Header("authorization")!.Split("Signature=")[1]).ToList();
         Assert.Equal(4, signatures.Count);
         Assert.DoesNotContain(Secret, text, StringComparison.Ordinal);
         Assert.DoesNotContain(Token, text, StringComparison.Ordinal);
         Assert.All(signatures, signature => Assert.DoesNotContain(signature, text, StringComparison.Ordinal));
 
-        var events = logs.Entries.Where(e => e.Category == "Dataphin.OpenApi.DataphinClient").Select(e => e.EventId.Id).ToHashSet();
+        var events = entries.Where(e => e.Category == "Dataphin.OpenApi.DataphinClient").Select(e => e.Id.Id).ToHashSet();
         Assert.Superset(new HashSet<int> { 1, 2, 3, 7, 8 }, events);
-        Assert.Contains(logs.Entries, e => e.EventId.Id == 2 && e.Text.Contains("DataphinOpenAPIRamUnAuthorized", StringComparison.Ordinal) && e.Text.Contains("A-1", StringComparison.Ordinal));
-        Assert.Contains(logs.Entries, e => e.EventId.Id == 3 && e.Text.Contains("Throttling.User", StringComparison.Ordinal));
-        Assert.Contains(logs.Entries, e => e.EventId.Id == 8 && e.Text.Contains("x-acs-action: AddRegisterLineage", StringComparison.Ordinal) && e.Text.Contains("x-acs-security-token: ***", StringComparison.Ordinal));
+        Assert.Contains(entries, e => e.Id.Id == 2 && LogText.Of(e).Contains("DataphinOpenAPIRamUnAuthorized", StringComparison.Ordinal) && LogText.Of(e).Contains("A-1", StringComparison.Ordinal));
+        Assert.Contains(entries, e => e.Id.Id == 3 && LogText.Of(e).Contains("Throttling.User", StringComparison.Ordinal));
+        Assert.Contains(entries, e => e.Id.Id == 8 && LogText.Of(e).Contains("x-acs-action: AddRegisterLineage", StringComparison.Ordinal) && LogText.Of(e).Contains("x-acs-security-token: ***", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task A_call_makes_a_span_with_a_child_per_attempt_and_request_metrics()
     {
         var action = "TelemetryProbe" + Guid.NewGuid().ToString("N")[..8];
-        var answers = new Queue<HttpResponseMessage>(
-        [
-            RecordingHandler.Json(HttpStatusCode.BadRequest, "{\"Code\":\"Throttling.User\",\"RequestId\":\"T-2\"}", ("x-acs-retry-after", "0")),
-            RecordingHandler.Json(HttpStatusCode.OK, RecordingHandler.SuccessBody),
-        ]);
+        var handler = new FakeDataphinTransport { Fallback = NoMoreAnswers }.Enqueue(
+            FakeDataphinResponse.Json(HttpStatusCode.BadRequest, "{\"Code\":\"Throttling.User\",\"RequestId\":\"T-2\"}").WithHeader("x-acs-retry-after", "0"),
+            FakeDataphinResponse.Success());
         var activities = new ConcurrentQueue<Activity>();
         using var activityListener = new ActivityListener
         {
@@ -110,7 +112,7 @@ public sealed class LoggingAndTelemetryTests
             }
         }
 
-        var (provider, _) = Build(new RecordingHandler(_ => answers.Dequeue()));
+        var (provider, _) = Build(handler);
         await using (provider)
         {
             await provider.GetRequiredService<DataphinClient>().SendAsync(new DataphinOperationRequest(action, 300001234));

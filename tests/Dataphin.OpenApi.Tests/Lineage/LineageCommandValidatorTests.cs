@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Dataphin.OpenApi.Tests.Support;
 
 namespace Dataphin.OpenApi.Tests.Lineage;
@@ -156,6 +157,159 @@ public sealed class LineageCommandValidatorTests
         var command = TestClients.ValidAddCommand();
         command.Source = AssetReference.ByProperty("dash", metadataType: "BI_DATASET", env: "STAGING");
         Assert.Empty(Errors(command));
+    }
+
+    [Theory]
+    [InlineData(" ", DataphinValidationRules.Required)]
+    [InlineData("\t", DataphinValidationRules.Required)]
+    [InlineData("BY_FOO", DataphinValidationRules.UnknownValue)]
+    [InlineData("GUID", DataphinValidationRules.UnknownValue)]
+    [InlineData("By_Property", DataphinValidationRules.InvalidValue)]
+    [InlineData("BY_PROPERTY ", DataphinValidationRules.InvalidText)]
+    [InlineData("BY_PRO\u0000PERTY", DataphinValidationRules.InvalidText)]
+    public void ReferenceType_has_exactly_two_values(string referenceType, string rule)
+    {
+        var command = TestClients.ValidAddCommand();
+        command.Source!.ReferenceType = referenceType;
+        AssertSingle(Errors(command), "Source.ReferenceType", rule);
+    }
+
+    [Fact]
+    public void A_case_variant_of_BY_GUID_is_refused_and_does_not_skip_the_Guid_requirement()
+    {
+        var command = TestClients.ValidAddCommand();
+        command.Target = new AssetReference { ReferenceType = "by_guid", MetadataType = MetadataType.Table, Name = "dwd_orders" };
+
+        var errors = Errors(command);
+
+        Assert.Equal(["Target.ReferenceType", "Target.Guid"], errors.Select(e => e.Path));
+        Assert.Equal([DataphinValidationRules.InvalidValue, DataphinValidationRules.Required], errors.Select(e => e.Rule));
+        Assert.Contains("write BY_GUID", errors[0].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_padded_BY_PROPERTY_still_needs_its_Name()
+    {
+        var command = TestClients.ValidAddCommand();
+        command.Source = new AssetReference { ReferenceType = " BY_PROPERTY", MetadataType = MetadataType.Table, Guid = "odps.1.p.t" };
+        Assert.Equal(["Source.ReferenceType", "Source.Name"], Errors(command).Select(e => e.Path));
+    }
+
+    [Theory]
+    [InlineData("  ", DataphinValidationRules.Required)]
+    [InlineData("table", DataphinValidationRules.InvalidValue)]
+    [InlineData("Table", DataphinValidationRules.InvalidValue)]
+    [InlineData(" TABLE", DataphinValidationRules.InvalidText)]
+    [InlineData("TABLE\n", DataphinValidationRules.InvalidText)]
+    [InlineData(" BI_DATASET ", DataphinValidationRules.InvalidText)]
+    public void MetadataType_refuses_blank_padded_and_case_variant_forms(string metadataType, string rule)
+    {
+        var command = TestClients.ValidAddCommand();
+        command.Target!.MetadataType = metadataType;
+        AssertSingle(Errors(command), "Target.MetadataType", rule);
+    }
+
+    [Theory]
+    [InlineData("", DataphinValidationRules.InvalidValue)]
+    [InlineData("   ", DataphinValidationRules.InvalidValue)]
+    [InlineData("physical_table", DataphinValidationRules.InvalidValue)]
+    [InlineData("Dim_Normal", DataphinValidationRules.InvalidValue)]
+    [InlineData("PHYSICAL_TABLE ", DataphinValidationRules.InvalidText)]
+    public void MetadataSubType_refuses_blank_padded_and_case_variant_forms(string subType, string rule)
+    {
+        var command = TestClients.ValidAddCommand();
+        command.Source!.MetadataSubType = subType;
+        AssertSingle(Errors(command), "Source.MetadataSubType", rule);
+    }
+
+    [Theory]
+    [InlineData("", DataphinValidationRules.InvalidValue)]
+    [InlineData("prod", DataphinValidationRules.InvalidValue)]
+    [InlineData("Dev", DataphinValidationRules.InvalidValue)]
+    [InlineData("PROD ", DataphinValidationRules.InvalidText)]
+    public void Env_refuses_blank_padded_and_case_variant_forms(string env, string rule)
+    {
+        var command = TestClients.ValidAddCommand();
+        command.DetailedLineages[0].Source!.Env = env;
+        AssertSingle(Errors(command), "DetailedLineages[0].Source.Env", rule);
+    }
+
+    [Fact]
+    public void Unknown_well_formed_sub_types_stay_open_because_the_documentation_gives_examples_not_an_enumeration()
+    {
+        var command = TestClients.ValidAddCommand();
+        command.Source!.MetadataSubType = "EXTERNAL_TABLE";
+        command.Target = AssetReference.ByProperty("dash", metadataType: "BI_DATASET", env: "STAGING");
+        Assert.Empty(Errors(command));
+    }
+
+    [Theory]
+    [InlineData("Source.Name")]
+    [InlineData("Source.Schema")]
+    [InlineData("Source.Catalog")]
+    [InlineData("Source.Env")]
+    [InlineData("Source.MetadataSubType")]
+    [InlineData("Target.MetadataType")]
+    [InlineData("Source.ReferenceType")]
+    [InlineData("Target.Guid")]
+    [InlineData("DetailedLineages[1].Target.ParentGuid")]
+    [InlineData("UserId")]
+    [InlineData("Source.ExtProperties.job")]
+    [InlineData("Source.ExtProperties.job.steps[1]")]
+    [InlineData("RelationProperties")]
+    [InlineData("RelationProperties.owner")]
+    public void Unpaired_surrogates_are_refused_in_every_string_field_naming_it(string path)
+    {
+        foreach (var lone in new[] { "\uD800", "\uDBFF", "\uDC00", "\uDFFF" })
+        {
+            var command = TestClients.ValidAddCommand();
+            var text = "ab" + lone + "cd";
+            switch (path)
+            {
+                case "Source.Name": command.Source!.Name = text; break;
+                case "Source.Schema": command.Source!.Schema = text; break;
+                case "Source.Catalog": command.Source!.Catalog = text; break;
+                case "Source.Env": command.Source!.Env = text; break;
+                case "Source.MetadataSubType": command.Source!.MetadataSubType = text; break;
+                case "Target.MetadataType": command.Target!.MetadataType = text; break;
+                case "Source.ReferenceType": command.Source!.ReferenceType = text; break;
+                case "Target.Guid": command.Target!.Guid = text; break;
+                case "DetailedLineages[1].Target.ParentGuid": command.DetailedLineages[1].Target!.ParentGuid = text; break;
+                case "UserId": command.UserId = text; break;
+                case "Source.ExtProperties.job": command.Source!.ExtProperties = new Dictionary<string, JsonNode?> { ["job"] = text }; break;
+                case "Source.ExtProperties.job.steps[1]": command.Source!.ExtProperties = new Dictionary<string, JsonNode?> { ["job"] = new JsonObject { ["steps"] = new JsonArray("ok", text) } }; break;
+                case "RelationProperties": command.RelationProperties[text] = "value"; break;
+                case "RelationProperties.owner": command.RelationProperties["owner"] = JsonNode.Parse($"\"x\\u{(int)lone[0]:x4}\""); break; // parsed from JSON text holding the escape
+            }
+
+            var error = Assert.Single(Errors(command));
+            Assert.Equal(path, error.Path);
+            Assert.Equal(DataphinValidationRules.InvalidUtf16, error.Rule);
+            Assert.StartsWith(path + " ", error.Message, StringComparison.Ordinal);
+            Assert.Contains("unpaired UTF-16 surrogate", error.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain(error.Message, c => char.IsSurrogate(c));
+        }
+    }
+
+    [Fact]
+    public void Surrogate_pairs_are_valid_text()
+    {
+        var command = TestClients.ValidAddCommand();
+        command.Source!.Name = "orders_\U0001F600";
+        command.UserId = "\U0001F600";
+        command.RelationProperties["\U0001F600"] = "\U0001F600";
+        Assert.Empty(Errors(command));
+    }
+
+    [Fact]
+    public void A_sub_type_on_a_case_variant_of_TABLE_is_not_allowed_and_its_text_is_not_echoed_raw()
+    {
+        var command = TestClients.ValidAddCommand();
+        command.Source!.MetadataType = "VIEW\u0007";
+        var errors = Errors(command);
+        Assert.Equal(["Source.MetadataType", "Source.MetadataSubType"], errors.Select(e => e.Path));
+        Assert.Equal(DataphinValidationRules.NotAllowed, errors[1].Rule);
+        Assert.DoesNotContain('\u0007', errors[1].Message);
     }
 
     [Fact]

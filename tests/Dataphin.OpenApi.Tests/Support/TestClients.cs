@@ -1,3 +1,5 @@
+using Dataphin.OpenApi.Testing;
+
 namespace Dataphin.OpenApi.Tests.Support;
 
 internal static class TestClients
@@ -8,7 +10,7 @@ internal static class TestClients
 
     public static readonly Uri Endpoint = new("https://dataphin-public.cn-hangzhou.aliyuncs.com");
 
-    public static DataphinClient Create(RecordingHandler handler, DataphinCredential? credential = null, Action<DataphinClientOptions>? configure = null)
+    public static DataphinClient Create(FakeDataphinTransport handler, DataphinCredential? credential = null, Action<DataphinClientOptions>? configure = null)
     {
         var options = new DataphinClientOptions
         {
@@ -22,7 +24,7 @@ internal static class TestClients
         options.CircuitBreaker.Enabled = false;
         options.RateLimit.Enabled = false;
         configure?.Invoke(options);
-        return new DataphinClient(handler.CreateClient(), options);
+        return new DataphinClient(handler.CreateHttpClient(), options);
     }
 
     public static AddRegisterLineageCommand ValidAddCommand(int fieldLineages = 2)

@@ -1,3 +1,4 @@
+using Dataphin.OpenApi.Testing;
 using Polly;
 
 namespace Dataphin.OpenApi.Tests.Throttling;
@@ -11,7 +12,7 @@ public class PipelineFactoryTests
     public async Task A_replacement_pipeline_is_used_instead_of_the_default_and_built_once_per_level()
     {
         var built = new List<ThrottlingLevel>();
-        var handler = new ScriptedHandler(_clock, (_, _, _) => Task.FromResult(ScriptedHandler.Throttled()));
+        var handler = new FakeDataphinTransport(_clock) { Fallback = FakeDataphinResponse.Throttled() };
         using var client = ThrottlingClients.Create(_clock, handler, _accessKeyId, o => o.PipelineFactory = context =>
         {
             built.Add(context.Level);
@@ -22,7 +23,7 @@ public class PipelineFactoryTests
         await Assert.ThrowsAsync<DataphinThrottledException>(() => _clock.DriveAsync(client.SendAsync(ThrottlingClients.Request("CreateDirectory"))));
 
         // No retry in the replacement: one request per call; the rate limiter it kept still slowed down after the throttling.
-        Assert.Equal(2, handler.Count);
+        Assert.Equal(2, handler.RequestCount);
         Assert.Equal([ThrottlingLevel.Level2], built);
         Assert.True(client.Resilient.RateLimiter.BucketFor(ThrottlingClients.Tenant, _accessKeyId, ThrottlingLevel.Level2).CurrentRate < 20);
     }
@@ -31,7 +32,7 @@ public class PipelineFactoryTests
     public async Task The_default_pipeline_can_be_wrapped()
     {
         var outerCalls = 0;
-        var handler = ScriptedHandler.Sequence(_clock, () => ScriptedHandler.Throttled());
+        var handler = new FakeDataphinTransport(_clock).Enqueue(FakeDataphinResponse.Throttled());
         using var client = ThrottlingClients.Create(_clock, handler, _accessKeyId, o => o.PipelineFactory = context => new ResiliencePipelineBuilder { TimeProvider = context.TimeProvider }
             .AddStrategy(_ => new CountingStrategy(() => outerCalls++))
             .AddPipeline(context.CreateDefaultPipeline())
@@ -40,7 +41,7 @@ public class PipelineFactoryTests
         await _clock.DriveAsync(client.SendAsync(ThrottlingClients.Request("CreateDirectory")));
 
         Assert.Equal(1, outerCalls);
-        Assert.Equal(2, handler.Count);
+        Assert.Equal(2, handler.RequestCount);
         Assert.Equal("1", handler.Requests[1].Headers["x-acs-retry-attempts"]);
     }
 

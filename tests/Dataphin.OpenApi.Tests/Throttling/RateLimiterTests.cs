@@ -1,3 +1,5 @@
+using Dataphin.OpenApi.Testing;
+
 namespace Dataphin.OpenApi.Tests.Throttling;
 
 public class RateLimiterTests
@@ -11,7 +13,7 @@ public class RateLimiterTests
     [InlineData(DataphinEdition.Intelligent, 50, 20, 5)]
     public void Basic_and_Intelligent_editions_have_a_bucket_per_level(DataphinEdition? edition, double level1, double level2, double level3)
     {
-        using var client = ThrottlingClients.Create(_clock, ScriptedHandler.AlwaysOk(_clock), _accessKeyId, o => o.Edition = edition);
+        using var client = ThrottlingClients.Create(_clock, new FakeDataphinTransport(_clock), _accessKeyId, o => o.Edition = edition);
         var limiter = client.Resilient.RateLimiter;
 
         var buckets = new[] { ThrottlingLevel.Level1, ThrottlingLevel.Level2, ThrottlingLevel.Level3 }.Select(l => limiter.BucketFor(ThrottlingClients.Tenant, _accessKeyId, l)).ToList();
@@ -25,7 +27,7 @@ public class RateLimiterTests
     [InlineData(DataphinEdition.Agile)]
     public void Personal_and_Agile_editions_share_one_5_QPS_bucket_for_all_levels(DataphinEdition edition)
     {
-        using var client = ThrottlingClients.Create(_clock, ScriptedHandler.AlwaysOk(_clock), _accessKeyId, o => o.Edition = edition);
+        using var client = ThrottlingClients.Create(_clock, new FakeDataphinTransport(_clock), _accessKeyId, o => o.Edition = edition);
         var limiter = client.Resilient.RateLimiter;
 
         var buckets = new[] { ThrottlingLevel.Level1, ThrottlingLevel.Level2, ThrottlingLevel.Level3 }.Select(l => limiter.BucketFor(ThrottlingClients.Tenant, _accessKeyId, l)).Distinct().ToList();
@@ -37,7 +39,7 @@ public class RateLimiterTests
     [Fact]
     public void Every_quota_can_be_overridden()
     {
-        using var basic = ThrottlingClients.Create(_clock, ScriptedHandler.AlwaysOk(_clock), _accessKeyId, o =>
+        using var basic = ThrottlingClients.Create(_clock, new FakeDataphinTransport(_clock), _accessKeyId, o =>
         {
             o.RateLimit.Level1Qps = 9;
             o.RateLimit.Level2Qps = 7;
@@ -45,7 +47,7 @@ public class RateLimiterTests
             o.RateLimit.Burst = 3;
         });
         var agileKey = ThrottlingClients.NewAccessKeyId();
-        using var agile = ThrottlingClients.Create(_clock, ScriptedHandler.AlwaysOk(_clock), agileKey, o =>
+        using var agile = ThrottlingClients.Create(_clock, new FakeDataphinTransport(_clock), agileKey, o =>
         {
             o.Edition = DataphinEdition.Agile;
             o.RateLimit.SharedQps = 2;
@@ -61,7 +63,7 @@ public class RateLimiterTests
     [Fact]
     public async Task Calls_are_spread_evenly_at_the_levels_quota()
     {
-        var handler = ScriptedHandler.AlwaysOk(_clock);
+        var handler = new FakeDataphinTransport(_clock);
         using var client = ThrottlingClients.Create(_clock, handler, _accessKeyId);
         var start = _clock.GetUtcNow();
 
@@ -69,14 +71,14 @@ public class RateLimiterTests
         var calls = Enumerable.Range(0, 10).Select(_ => client.SendAsync(ThrottlingClients.Request("GetBizUnitInfo"))).ToList();
         await _clock.DriveAsync(Task.WhenAll(calls));
 
-        var offsets = handler.Requests.Select(r => r.SentAt - start).OrderBy(t => t).ToList();
+        var offsets = handler.Requests.Select(r => r.ReceivedAt - start).OrderBy(t => t).ToList();
         Assert.Equal(Enumerable.Range(0, 10).Select(i => TimeSpan.FromMilliseconds(200 * i)), offsets);
     }
 
     [Fact]
     public async Task Clients_with_the_same_tenant_and_AccessKey_share_one_bucket()
     {
-        var handler = ScriptedHandler.AlwaysOk(_clock);
+        var handler = new FakeDataphinTransport(_clock);
         using var first = ThrottlingClients.Create(_clock, handler, _accessKeyId);
         using var second = ThrottlingClients.Create(_clock, handler, _accessKeyId);
         var start = _clock.GetUtcNow();
@@ -85,14 +87,14 @@ public class RateLimiterTests
         await _clock.DriveAsync(Task.WhenAll(calls));
 
         // Level 2 is 20 QPS: one permit every 50 ms, whichever client asks.
-        var offsets = handler.Requests.Select(r => r.SentAt - start).OrderBy(t => t).ToList();
+        var offsets = handler.Requests.Select(r => r.ReceivedAt - start).OrderBy(t => t).ToList();
         Assert.Equal(Enumerable.Range(0, 6).Select(i => TimeSpan.FromMilliseconds(50 * i)), offsets);
     }
 
     [Fact]
     public async Task Clients_of_other_tenants_or_AccessKeys_have_their_own_buckets()
     {
-        var handler = ScriptedHandler.AlwaysOk(_clock);
+        var handler = new FakeDataphinTransport(_clock);
         using var first = ThrottlingClients.Create(_clock, handler, _accessKeyId);
         using var otherKey = ThrottlingClients.Create(_clock, handler, ThrottlingClients.NewAccessKeyId());
         var start = _clock.GetUtcNow();
@@ -102,13 +104,13 @@ public class RateLimiterTests
             first.SendAsync(ThrottlingClients.Request("CreateDirectory", tenant: 300009999)),
             otherKey.SendAsync(ThrottlingClients.Request("CreateDirectory"))));
 
-        Assert.All(handler.Requests, r => Assert.Equal(start, r.SentAt));
+        Assert.All(handler.Requests, r => Assert.Equal(start, r.ReceivedAt));
     }
 
     [Fact]
     public async Task Service_throttling_slows_the_bucket_down_and_it_recovers_gradually()
     {
-        var handler = ScriptedHandler.Sequence(_clock, () => ScriptedHandler.Throttled());
+        var handler = new FakeDataphinTransport(_clock).Enqueue(FakeDataphinResponse.Throttled());
         using var client = ThrottlingClients.Create(_clock, handler, _accessKeyId, o => o.Retry.MaxAttempts = 1);
         var bucket = client.Resilient.RateLimiter.BucketFor(ThrottlingClients.Tenant, _accessKeyId, ThrottlingLevel.Level2);
 
@@ -127,7 +129,7 @@ public class RateLimiterTests
     [Fact]
     public async Task Calls_sent_before_a_cut_that_come_back_throttled_do_not_cut_again()
     {
-        var handler = new ScriptedHandler(_clock, (_, _, _) => Task.FromResult(ScriptedHandler.Throttled()));
+        var handler = new FakeDataphinTransport(_clock) { Fallback = FakeDataphinResponse.Throttled() };
         using var client = ThrottlingClients.Create(_clock, handler, _accessKeyId, o =>
         {
             o.RateLimit.Burst = 5;
@@ -148,7 +150,7 @@ public class RateLimiterTests
     [Fact]
     public async Task Caller_who_would_wait_longer_than_MaxWait_is_refused_at_once_and_nothing_is_sent()
     {
-        var handler = ScriptedHandler.AlwaysOk(_clock);
+        var handler = new FakeDataphinTransport(_clock);
         using var client = ThrottlingClients.Create(_clock, handler, _accessKeyId, o => o.RateLimit.MaxWait = TimeSpan.FromSeconds(1));
 
         // Level 3 at 5 QPS: the 1st goes now, the 2nd to 6th wait 0.2 s to 1.0 s, the 7th would wait 1.2 s.
@@ -162,13 +164,13 @@ public class RateLimiterTests
         Assert.Equal(TimeSpan.FromSeconds(1.2), error.RetryAfter);
         Assert.Contains("nothing was sent", error.Message);
         await _clock.DriveAsync(Task.WhenAll(calls));
-        Assert.Equal(6, handler.Count);
+        Assert.Equal(6, handler.RequestCount);
     }
 
     [Fact]
     public async Task Client_side_refusal_is_not_retried()
     {
-        var handler = ScriptedHandler.AlwaysOk(_clock);
+        var handler = new FakeDataphinTransport(_clock);
         using var client = ThrottlingClients.Create(_clock, handler, _accessKeyId, o => o.RateLimit.MaxWait = TimeSpan.Zero);
         var first = client.SendAsync(ThrottlingClients.Request("ListFiles"));
 
@@ -176,13 +178,13 @@ public class RateLimiterTests
 
         Assert.True(error.IsClientSide);
         await first;
-        Assert.Equal(1, handler.Count);
+        Assert.Equal(1, handler.RequestCount);
     }
 
     [Fact]
     public async Task Cancelling_a_caller_waiting_for_a_permit_stops_at_once_and_takes_no_permit()
     {
-        var handler = ScriptedHandler.AlwaysOk(_clock);
+        var handler = new FakeDataphinTransport(_clock);
         using var client = ThrottlingClients.Create(_clock, handler, _accessKeyId);
         using var cancellation = new CancellationTokenSource();
         var start = _clock.GetUtcNow();
@@ -196,15 +198,15 @@ public class RateLimiterTests
 
         // The cancelled caller took no permit: the next one goes out at 200 ms, the first free slot.
         await _clock.DriveAsync(client.SendAsync(ThrottlingClients.Request("DeleteDirectory")));
-        Assert.Equal(2, handler.Count);
-        Assert.Equal(TimeSpan.FromMilliseconds(200), handler.Requests[1].SentAt - start);
+        Assert.Equal(2, handler.RequestCount);
+        Assert.Equal(TimeSpan.FromMilliseconds(200), handler.Requests[1].ReceivedAt - start);
     }
 
     [Fact]
     public async Task Daily_quota_warning_is_raised_once_when_the_threshold_is_reached()
     {
         var warnings = new List<DataphinDailyQuotaWarning>();
-        var handler = ScriptedHandler.AlwaysOk(_clock);
+        var handler = new FakeDataphinTransport(_clock);
         using var client = ThrottlingClients.Create(_clock, handler, _accessKeyId, o =>
         {
             o.Edition = DataphinEdition.Personal;
@@ -228,12 +230,12 @@ public class RateLimiterTests
     [Fact]
     public async Task Edition_gating_fails_before_sending_and_names_the_operation_and_both_editions()
     {
-        var handler = ScriptedHandler.AlwaysOk(_clock);
+        var handler = new FakeDataphinTransport(_clock);
         using var client = ThrottlingClients.Create(_clock, handler, _accessKeyId, o => o.Edition = DataphinEdition.Agile);
 
         var error = await Assert.ThrowsAsync<DataphinEditionException>(() => client.SendAsync(ThrottlingClients.Request("GetBizEntityInfo")));
 
-        Assert.Equal(0, handler.Count);
+        Assert.Equal(0, handler.RequestCount);
         Assert.Equal((DataphinEdition.Intelligent, DataphinEdition.Agile), (error.MinimumEdition, error.ConfiguredEdition));
         Assert.Equal(
             "GetBizEntityInfo needs Dataphin Intelligent R&D (Intelligent Edition) or higher, but the client is configured for Agile R&D (Agile Edition) (DataphinClientOptions.Edition); nothing was sent. Set Edition to your tenant's edition, or to null to turn edition checks off.",
@@ -243,7 +245,7 @@ public class RateLimiterTests
     [Fact]
     public async Task Operations_the_edition_offers_and_unknown_operations_pass_the_gate()
     {
-        var handler = ScriptedHandler.AlwaysOk(_clock);
+        var handler = new FakeDataphinTransport(_clock);
         using var personal = ThrottlingClients.Create(_clock, handler, _accessKeyId, o => o.Edition = DataphinEdition.Personal);
         using var unset = ThrottlingClients.Create(_clock, handler, ThrottlingClients.NewAccessKeyId());
 
@@ -251,27 +253,27 @@ public class RateLimiterTests
         await _clock.DriveAsync(personal.SendAsync(ThrottlingClients.Request("SomeOperationNewerThanThisPackage")));
         await _clock.DriveAsync(unset.SendAsync(ThrottlingClients.Request("GetBizEntityInfo")));
 
-        Assert.Equal(3, handler.Count);
+        Assert.Equal(3, handler.RequestCount);
     }
 
     [Fact]
     public async Task Unknown_operations_are_paced_as_Level_3_and_not_retried_after_server_errors()
     {
-        var handler = new ScriptedHandler(_clock, (_, _, _) => Task.FromResult(ScriptedHandler.ServerError()));
+        var handler = new FakeDataphinTransport(_clock) { Fallback = FakeDataphinResponse.InternalError() };
         using var client = ThrottlingClients.Create(_clock, handler, _accessKeyId);
 
         await Assert.ThrowsAsync<DataphinRequestException>(() => _clock.DriveAsync(client.SendAsync(ThrottlingClients.Request("SomeOperationNewerThanThisPackage"))));
 
-        Assert.Equal(1, handler.Count);
+        Assert.Equal(1, handler.RequestCount);
         Assert.Equal(5, client.Resilient.RateLimiter.BucketFor(ThrottlingClients.Tenant, _accessKeyId, ThrottlingLevel.Level3).ConfiguredRate);
     }
 
     [Fact]
     public void Invalid_settings_are_refused_when_the_client_is_created_naming_the_setting()
     {
-        var error = Assert.Throws<ArgumentException>(() => ThrottlingClients.Create(_clock, ScriptedHandler.AlwaysOk(_clock), _accessKeyId, o => o.Retry.MaxAttempts = 0));
+        var error = Assert.Throws<ArgumentException>(() => ThrottlingClients.Create(_clock, new FakeDataphinTransport(_clock), _accessKeyId, o => o.Retry.MaxAttempts = 0));
         Assert.Contains("DataphinClientOptions.Retry.MaxAttempts", error.Message);
-        error = Assert.Throws<ArgumentException>(() => ThrottlingClients.Create(_clock, ScriptedHandler.AlwaysOk(_clock), _accessKeyId, o => o.RateLimit.Level2Qps = -1));
+        error = Assert.Throws<ArgumentException>(() => ThrottlingClients.Create(_clock, new FakeDataphinTransport(_clock), _accessKeyId, o => o.RateLimit.Level2Qps = -1));
         Assert.Contains("DataphinClientOptions.RateLimit.Level2Qps", error.Message);
     }
 }

@@ -1,12 +1,13 @@
 using System.Security.Cryptography;
 using Dataphin.OpenApi.Authentication;
+using Dataphin.OpenApi.Testing;
 
 namespace Dataphin.OpenApi.Tests.Throttling;
 
 /// <summary>Recomputes the ACS3-HMAC-SHA256 signature of a captured request with the SDK's signer.</summary>
 internal static class SignatureCheck
 {
-    public static void AssertValid(SentRequest request, string accessKeyId, string secret)
+    public static void AssertValid(FakeDataphinRequest request, string accessKeyId, string secret)
     {
         var authorization = request.Headers["authorization"];
         var signedHeaders = authorization.Split("SignedHeaders=")[1].Split(',')[0].Split(';');
@@ -16,7 +17,7 @@ internal static class SignatureCheck
             headers.Add(new(name, name == "host" ? request.Uri.Authority : request.Headers[name]));
         }
 
-        var bodyHash = Convert.ToHexString(SHA256.HashData(request.Body)).ToLowerInvariant();
+        var bodyHash = Convert.ToHexString(SHA256.HashData(request.Body.Span)).ToLowerInvariant();
         Assert.Equal(bodyHash, request.Headers["x-acs-content-sha256"]);
         var query = request.Uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
             .Select(p => p.Split('=', 2))

@@ -1,3 +1,5 @@
+using Dataphin.OpenApi.Testing;
+
 namespace Dataphin.OpenApi.Tests.Throttling;
 
 /// <summary>Builds clients on a fake clock and a fake transport. Each test uses its own AccessKey id so that buckets are not shared across tests.</summary>
@@ -20,8 +22,8 @@ internal static class ThrottlingClients
         return options;
     }
 
-    public static DataphinClient Create(ManualTimeProvider clock, ScriptedHandler handler, string accessKeyId, Action<DataphinClientOptions>? configure = null)
-        => new(handler.CreateClient(), Options(clock, accessKeyId, configure));
+    public static DataphinClient Create(ManualTimeProvider clock, FakeDataphinTransport handler, string accessKeyId, Action<DataphinClientOptions>? configure = null)
+        => new(handler.CreateHttpClient(), Options(clock, accessKeyId, configure));
 
     /// <summary>A call of <paramref name="action"/> through the general path.</summary>
     public static DataphinOperationRequest Request(string action, long tenant = Tenant) => new DataphinOperationRequest(action, tenant).AddQuery("Env", "PROD");

@@ -8,7 +8,7 @@ namespace Dataphin.OpenApi.Tests.Throttling;
 /// </summary>
 public sealed class TokenBucketCatchUpTests
 {
-    private readonly LateTimerClock _clock = new();
+    private readonly ManualTimeProvider _clock = new();
 
     private static int Granted(List<Task<BucketPermit>> waiters) => waiters.Count(w => w.IsCompletedSuccessfully && w.Result.IsGranted);
 
@@ -20,7 +20,7 @@ public sealed class TokenBucketCatchUpTests
         var waiters = Enumerable.Range(0, 10).Select(_ => bucket.AcquireAsync(TimeSpan.FromSeconds(30), default)).ToList();
 
         // The timer due after 50 ms fires only after 200 ms: four permits were earned meanwhile.
-        _clock.JumpAndFireLate(TimeSpan.FromMilliseconds(200));
+        JumpAndFireLate(TimeSpan.FromMilliseconds(200));
 
         Assert.Equal(4, Granted(waiters));
     }
@@ -32,7 +32,7 @@ public sealed class TokenBucketCatchUpTests
         Assert.True((await bucket.AcquireAsync(TimeSpan.FromSeconds(60), default)).IsGranted);
         var waiters = Enumerable.Range(0, 40).Select(_ => bucket.AcquireAsync(TimeSpan.FromSeconds(60), default)).ToList();
 
-        _clock.JumpAndFireLate(TimeSpan.FromSeconds(3));
+        JumpAndFireLate(TimeSpan.FromSeconds(3));
 
         Assert.Equal(1 + (int)(20 * AdaptiveTokenBucket.CatchUp.TotalSeconds), Granted(waiters));
     }
@@ -41,62 +41,16 @@ public sealed class TokenBucketCatchUpTests
     public async Task An_idle_bucket_holds_no_more_than_its_burst()
     {
         var bucket = new AdaptiveTokenBucket(_clock, ratePerSecond: 20, capacity: 2, adaptive: false);
-        _clock.JumpAndFireLate(TimeSpan.FromSeconds(10));
+        JumpAndFireLate(TimeSpan.FromSeconds(10));
 
         var first = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => bucket.AcquireAsync(TimeSpan.Zero, default)));
 
         Assert.Equal([true, true, false], first.Select(p => p.IsGranted));
     }
 
-    /// <summary>A clock whose timers fire late: time jumps, then every armed timer fires once.</summary>
-    private sealed class LateTimerClock : TimeProvider
-    {
-        private readonly List<(TimerCallback Callback, object? State, LateTimer Timer)> _timers = [];
-        private long _now = TimeSpan.FromDays(1).Ticks;
-
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-        public override long GetTimestamp() => _now;
-
-        public override DateTimeOffset GetUtcNow() => new(_now, TimeSpan.Zero);
-
-        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
-        {
-            var timer = new LateTimer { Armed = dueTime != Timeout.InfiniteTimeSpan };
-            _timers.Add((callback, state, timer));
-            return timer;
-        }
-
-        public void JumpAndFireLate(TimeSpan delta)
-        {
-            _now += delta.Ticks;
-            foreach (var (callback, state, timer) in _timers.ToList())
-            {
-                if (timer.Armed)
-                {
-                    timer.Armed = false;
-                    callback(state);
-                }
-            }
-        }
-
-        private sealed class LateTimer : ITimer
-        {
-            public bool Armed { get; set; }
-
-            public bool Change(TimeSpan dueTime, TimeSpan period)
-            {
-                Armed = dueTime != Timeout.InfiniteTimeSpan;
-                return true;
-            }
-
-            public void Dispose() => Armed = false;
-
-            public ValueTask DisposeAsync()
-            {
-                Armed = false;
-                return ValueTask.CompletedTask;
-            }
-        }
-    }
+    /// <summary>
+    /// Moves the clock by <paramref name="delta"/> in one step: the fake clock sets the new time first and only then fires
+    /// the timers that fell due on the way, so the bucket's timer fires late, as on a loaded machine.
+    /// </summary>
+    private void JumpAndFireLate(TimeSpan delta) => _clock.SetUtcNow(_clock.GetUtcNow() + delta);
 }

@@ -27,10 +27,27 @@ public sealed class ConfigurationTests
     [InlineData("http://127.0.0.1:5000")]
     [InlineData("http://localhost:5000")]
     [InlineData("http://[::1]:5000")]
+    [InlineData("http://127.0.0.2:5000")]
+    [InlineData("http://localhost.:5000")]
+    [InlineData("http://LocalHost:5000")]
+    [InlineData("http://foo.localhost:5000")]
+    [InlineData("http://emulator.ci.localhost.:5000")]
     public void Plain_http_is_allowed_to_loopback(string endpoint)
     {
         using var client = new DataphinClient(new Uri(endpoint), Credential);
         Assert.Equal("http", client.Endpoint.Scheme);
+    }
+
+    [Theory]
+    [InlineData("http://localhost.example.com")]
+    [InlineData("http://localhost.evil")]
+    [InlineData("http://notlocalhost")]
+    [InlineData("http://foolocalhost.")]
+    [InlineData("http://127.example")]
+    public void Names_that_only_look_like_localhost_still_need_the_opt_in(string endpoint)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new DataphinClient(new Uri(endpoint), Credential));
+        Assert.Contains("non-loopback", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

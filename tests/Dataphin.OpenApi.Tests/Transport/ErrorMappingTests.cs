@@ -1,4 +1,5 @@
 using System.Net;
+using Dataphin.OpenApi.Testing;
 using Dataphin.OpenApi.Tests.Support;
 
 namespace Dataphin.OpenApi.Tests.Transport;
@@ -10,10 +11,10 @@ public sealed class ErrorMappingTests
     private static string ErrorBody(string code, string message = "boom", string requestId = "REQ-1")
         => $"{{\"RequestId\":\"{requestId}\",\"HostId\":\"dataphin-public.cn-hangzhou.aliyuncs.com\",\"Code\":\"{code}\",\"Message\":\"{message}\",\"Recommend\":\"https://api.aliyun.com/troubleshoot?q={code}&product=dataphin-public&requestId={requestId}\"}}";
 
-    private static async Task<TException> CallExpecting<TException>(Func<RecordedRequest, HttpResponseMessage> answer)
+    private static async Task<TException> CallExpecting<TException>(FakeDataphinResponse answer)
         where TException : Exception
     {
-        var handler = new RecordingHandler(answer);
+        var handler = new FakeDataphinTransport { Fallback = answer };
         using var client = TestClients.Create(handler);
         return await Assert.ThrowsAsync<TException>(() => client.AddRegisterLineageAsync(Tenant, TestClients.ValidAddCommand()));
     }
@@ -21,7 +22,7 @@ public sealed class ErrorMappingTests
     [Fact]
     public async Task Success_true_returns_the_typed_result()
     {
-        var handler = new RecordingHandler();
+        var handler = new FakeDataphinTransport();
         using var client = TestClients.Create(handler);
 
         var response = await client.AddRegisterLineageAsync(Tenant, TestClients.ValidAddCommand());
@@ -40,7 +41,7 @@ public sealed class ErrorMappingTests
     [Fact]
     public async Task Success_false_in_a_200_raises_a_typed_exception_with_every_field()
     {
-        var ex = await CallExpecting<DataphinRequestException>(_ => RecordingHandler.Json(HttpStatusCode.OK,
+        var ex = await CallExpecting<DataphinRequestException>(FakeDataphinResponse.Json(HttpStatusCode.OK,
             "{\"RequestId\":\"REQ-9\",\"Success\":false,\"Code\":\"InvalidParameter\",\"Message\":\"asset not found\",\"HttpStatusCode\":400}"));
 
         Assert.Equal(200, ex.Status);
@@ -54,7 +55,7 @@ public sealed class ErrorMappingTests
     [Fact]
     public async Task Ram_unauthorized_401_maps_to_the_authentication_exception()
     {
-        var ex = await CallExpecting<DataphinAuthenticationException>(_ => RecordingHandler.Json(HttpStatusCode.Unauthorized, ErrorBody("DataphinOpenAPIRamUnAuthorized", "not authorized")));
+        var ex = await CallExpecting<DataphinAuthenticationException>(FakeDataphinResponse.Json(HttpStatusCode.Unauthorized, ErrorBody("DataphinOpenAPIRamUnAuthorized", "not authorized")));
         Assert.Equal(401, ex.Status);
         Assert.Equal("DataphinOpenAPIRamUnAuthorized", ex.ErrorCode);
         Assert.Equal("dataphin-public.cn-hangzhou.aliyuncs.com", ex.HostId);
@@ -69,7 +70,7 @@ public sealed class ErrorMappingTests
     [InlineData(HttpStatusCode.BadRequest, "SignatureNonceUsed")]
     public async Task Signature_and_access_key_errors_map_to_the_authentication_exception(HttpStatusCode status, string code)
     {
-        var ex = await CallExpecting<DataphinAuthenticationException>(_ => RecordingHandler.Json(status, ErrorBody(code)));
+        var ex = await CallExpecting<DataphinAuthenticationException>(FakeDataphinResponse.Json(status, ErrorBody(code)));
         Assert.Equal((int)status, ex.Status);
         Assert.Equal(code, ex.ErrorCode);
     }
@@ -79,7 +80,7 @@ public sealed class ErrorMappingTests
     [InlineData("Forbidden.RAM")]
     public async Task Forbidden_403_maps_to_the_forbidden_exception_with_a_hint(string code)
     {
-        var ex = await CallExpecting<DataphinForbiddenException>(_ => RecordingHandler.Json(HttpStatusCode.Forbidden, ErrorBody(code)));
+        var ex = await CallExpecting<DataphinForbiddenException>(FakeDataphinResponse.Json(HttpStatusCode.Forbidden, ErrorBody(code)));
         Assert.Equal(403, ex.Status);
         Assert.Contains("OpTenantId", ex.Message, StringComparison.Ordinal);
     }
@@ -90,7 +91,7 @@ public sealed class ErrorMappingTests
     [InlineData("Throttling.Api")]
     public async Task Throttling_codes_map_to_the_throttled_exception_with_retry_after(string code)
     {
-        var ex = await CallExpecting<DataphinThrottledException>(_ => RecordingHandler.Json(HttpStatusCode.BadRequest, ErrorBody(code, "Request was denied due to user flow control."), ("x-acs-retry-after", "1500")));
+        var ex = await CallExpecting<DataphinThrottledException>(FakeDataphinResponse.Json(HttpStatusCode.BadRequest, ErrorBody(code, "Request was denied due to user flow control.")).WithHeader("x-acs-retry-after", "1500"));
         Assert.Equal(TimeSpan.FromMilliseconds(1500), ex.RetryAfter);
         Assert.False(ex.IsClientSide);
         Assert.Equal(400, ex.Status);
@@ -100,7 +101,7 @@ public sealed class ErrorMappingTests
     [Fact]
     public async Task Other_errors_map_to_the_base_exception()
     {
-        var ex = await CallExpecting<DataphinRequestException>(_ => RecordingHandler.Json(HttpStatusCode.InternalServerError, ErrorBody("InternalError", "internal error")));
+        var ex = await CallExpecting<DataphinRequestException>(FakeDataphinResponse.Json(HttpStatusCode.InternalServerError, ErrorBody("InternalError", "internal error")));
         Assert.IsType<DataphinRequestException>(ex);
         Assert.Equal(500, ex.Status);
         Assert.Equal("InternalError", ex.ErrorCode);
@@ -110,7 +111,7 @@ public sealed class ErrorMappingTests
     public async Task A_proxy_html_page_yields_the_status_and_the_start_of_the_body()
     {
         var html = "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>";
-        var ex = await CallExpecting<DataphinRequestException>(_ => RecordingHandler.Text(HttpStatusCode.BadGateway, html));
+        var ex = await CallExpecting<DataphinRequestException>(FakeDataphinResponse.Text(HttpStatusCode.BadGateway, html));
         Assert.Equal(502, ex.Status);
         Assert.Null(ex.ErrorCode);
         Assert.Contains("502 Bad Gateway", ex.ResponseSnippet, StringComparison.Ordinal);
@@ -121,7 +122,7 @@ public sealed class ErrorMappingTests
     [Fact]
     public async Task A_2xx_that_is_not_json_is_an_error_not_a_success()
     {
-        var ex = await CallExpecting<DataphinRequestException>(_ => RecordingHandler.Text(HttpStatusCode.OK, "<html>login</html>"));
+        var ex = await CallExpecting<DataphinRequestException>(FakeDataphinResponse.Text(HttpStatusCode.OK, "<html>login</html>"));
         Assert.Equal(200, ex.Status);
         Assert.Contains("<html>login</html>", ex.ResponseSnippet, StringComparison.Ordinal);
     }
@@ -129,7 +130,7 @@ public sealed class ErrorMappingTests
     [Fact]
     public async Task A_long_body_is_cut_in_the_message()
     {
-        var ex = await CallExpecting<DataphinRequestException>(_ => RecordingHandler.Text(HttpStatusCode.ServiceUnavailable, new string('x', 10_000)));
+        var ex = await CallExpecting<DataphinRequestException>(FakeDataphinResponse.Text(HttpStatusCode.ServiceUnavailable, new string('x', 10_000)));
         Assert.True(ex.Message.Length < 1_000, ex.Message.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.EndsWith("...", ex.ResponseSnippet, StringComparison.Ordinal);
     }
@@ -138,7 +139,7 @@ public sealed class ErrorMappingTests
     public async Task Secrets_echoed_back_by_a_proxy_never_reach_the_exception()
     {
         var credential = new DataphinCredential(TestClients.AccessKeyId, TestClients.AccessKeySecret, TestClients.SecurityToken);
-        var handler = new RecordingHandler(request => RecordingHandler.Text(
+        var handler = new FakeDataphinTransport().Respond(request => FakeDataphinResponse.Text(
             HttpStatusCode.BadRequest,
             $"<pre>Bad request. Authorization: {request.Header("authorization")} token={request.Header("x-acs-security-token")} secret={TestClients.AccessKeySecret}</pre>"));
         using var client = TestClients.Create(handler, credential);
@@ -156,7 +157,7 @@ public sealed class ErrorMappingTests
     [Fact]
     public async Task The_general_call_path_returns_the_whole_body()
     {
-        var handler = new RecordingHandler(_ => RecordingHandler.Json(HttpStatusCode.OK, "{\"RequestId\":\"R\",\"Success\":true,\"Code\":\"OK\",\"Data\":{\"Files\":[{\"Id\":7}]}}"));
+        var handler = new FakeDataphinTransport { Fallback = FakeDataphinResponse.Success("{\"Files\":[{\"Id\":7}]}") };
         using var client = TestClients.Create(handler);
 
         var response = await client.SendAsync(new DataphinOperationRequest("ListFiles", Tenant)
@@ -167,6 +168,6 @@ public sealed class ErrorMappingTests
         var sent = Assert.Single(handler.Requests);
         Assert.Equal("ListFiles", sent.Header("x-acs-action"));
         Assert.Equal("/?OpTenantId=300001234&Env=PROD", sent.Uri.PathAndQuery);
-        Assert.Equal("{\"Keyword\":\"订单 & co\"}", sent.Form()["ListQuery"]);
+        Assert.Equal("{\"Keyword\":\"订单 & co\"}", sent.Form["ListQuery"]);
     }
 }
