@@ -11,7 +11,7 @@ public class SigningAndValidationBenchmarks
 {
     private AddRegisterLineageCommand _command = null!;
     private RpcRequest _request = null!;
-    private RpcInvoker _invoker = null!;
+    private AttemptInvoker _invoker = null!;
     private DataphinCredential _credential = null!;
     private HttpClient _http = null!;
 
@@ -23,10 +23,10 @@ public class SigningAndValidationBenchmarks
     public void Setup()
     {
         _command = Commands.Add(FieldLineages);
-        _request = DataphinClient.BuildLineageRequest(Commands.TenantId, _command, opUserId: null);
+        _request = RpcRequestBuilder.BuildLineage(Commands.TenantId, _command, opUserId: null);
         _credential = new DataphinCredential("LTAI5tBenchmarkKey", "benchmark-secret");
         _http = new HttpClient(new FakeDataphinTransport { RecordsRequests = false });
-        _invoker = new RpcInvoker(_http, new Uri("https://dataphin-public.cn-hangzhou.aliyuncs.com"), DataphinCredentialProvider.FromCredential(_credential), TimeProvider.System, null);
+        _invoker = new AttemptInvoker(() => _http, new Uri("https://dataphin-public.cn-hangzhou.aliyuncs.com"), TimeProvider.System, userAgentSuffix: null, observer: null);
     }
 
     [GlobalCleanup]
@@ -44,5 +44,5 @@ public class SigningAndValidationBenchmarks
     public int Validate() => LineageCommandValidator.Validate(Commands.TenantId, _command).Count;
 
     [Benchmark(Description = "build the request (JSON, form encoding, body SHA-256)")]
-    public int BuildRequest() => DataphinClient.BuildLineageRequest(Commands.TenantId, _command, opUserId: null).Body.Length;
+    public int BuildRequest() => RpcRequestBuilder.BuildLineage(Commands.TenantId, _command, opUserId: null).Body.Length;
 }

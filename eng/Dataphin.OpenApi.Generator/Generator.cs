@@ -33,6 +33,10 @@ internal static class Generator
     [
         new OperationCatalogEmitter(),
         new ValueSetEmitter(),
+        new RequestModelEmitter(),
+        new ResponseModelEmitter(),
+        new OperationJsonContextEmitter(),
+        new OperationClientEmitter(),
     ];
 
     public static GeneratorInputs LoadInputs(string root)

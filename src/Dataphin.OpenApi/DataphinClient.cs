@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Text.Json;
 using Dataphin.OpenApi.Resilience;
-using Dataphin.OpenApi.Serialization;
 using Dataphin.OpenApi.Transport;
 
 namespace Dataphin.OpenApi;
@@ -10,6 +8,7 @@ namespace Dataphin.OpenApi;
 /// The client of the Dataphin OpenAPI. Thread-safe: create one per endpoint and credential and share it (a
 /// singleton in dependency injection). Every call validates its input first and sends nothing when it is invalid,
 /// signs each attempt with ACS3-HMAC-SHA256, and maps every answer to a typed result or a typed exception.
+/// <see cref="DataphinPipelineHandler"/> offers the same request path to any <see cref="HttpClient"/>-based caller.
 /// </summary>
 /// <example>
 /// <code>
@@ -18,11 +17,10 @@ namespace Dataphin.OpenApi;
 /// Console.WriteLine(response.RequestId);
 /// </code>
 /// </example>
-public class DataphinClient : IDisposable
+public partial class DataphinClient : IDisposable
 {
     private readonly HttpClient? _ownedHttpClient;
-    private readonly RpcInvoker _invoker = null!;
-    private readonly ResilientInvoker _resilient = null!;
+    private readonly CallInvoker? _calls;
 
     /// <summary>Creates a client for <paramref name="endpoint"/> signing with <paramref name="credential"/>.</summary>
     /// <param name="endpoint">The service endpoint, e.g. <c>https://dataphin-public.cn-hangzhou.aliyuncs.com</c>.</param>
@@ -107,24 +105,21 @@ public class DataphinClient : IDisposable
         ResilienceOptionsValidator.Validate(Options);
         if (createOwnHttpClient)
         {
-            var owned = _ownedHttpClient = CreateDefaultHttpClient();
+            var owned = _ownedHttpClient = HttpTransport.CreateHttpClient();
             httpClients = () => owned;
         }
 
-        var logger = Options.LoggerFactory?.CreateLogger(Diagnostics.DataphinLog.CategoryName);
-        _invoker = new RpcInvoker(httpClients!, endpoint, credentials, Options.TimeProvider, Options.UserAgentSuffix, logger);
-        _resilient = new ResilientInvoker(_invoker, credentials, Options);
+        _calls = new CallInvoker(httpClients!, endpoint, credentials, Options);
     }
 
     /// <summary>The endpoint this client sends to.</summary>
-    public virtual Uri Endpoint => _invoker.Endpoint;
+    public virtual Uri Endpoint => CallInvoker.Endpoint;
 
     /// <summary>A copy of the settings this client was created with.</summary>
     protected DataphinClientOptions Options { get; }
 
-    internal RpcInvoker Invoker => _invoker;
-
-    internal ResilientInvoker Resilient => _resilient;
+    /// <summary>The request path below this facade: catalog, edition check, the level's pipeline and its attempts.</summary>
+    internal CallInvoker CallInvoker => _calls ?? throw new InvalidOperationException("This DataphinClient was created for mocking and is not connected to a service.");
 
     /// <summary>Registers lineage between one pair of tables and, optionally, up to 100 of their field pairs (<c>AddRegisterLineage</c>).</summary>
     /// <param name="opTenantId">The tenant id (the <c>tenantId</c> in the Dataphin URL).</param>
@@ -199,13 +194,8 @@ public class DataphinClient : IDisposable
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public virtual async Task<DataphinOperationResponse> SendAsync(DataphinOperationRequest request, CancellationToken cancellationToken = default)
     {
-        if (request is null)
-        {
-            throw new ArgumentNullException(nameof(request));
-        }
-
-        var rpc = BuildRpcRequest(request);
-        var result = await InvokeAsync(rpc, request.OpTenantId, cancellationToken).ConfigureAwait(false);
+        var rpc = RpcRequestBuilder.ForOperation(request);
+        var result = await CallInvoker.InvokeAsync(rpc, cancellationToken).ConfigureAwait(false);
         using var document = JsonDocument.Parse(result.Body);
         var a = result.Answer;
         return new DataphinOperationResponse(result.Status, a.RequestId, a.Code, a.Message, a.HttpStatusCode, document.RootElement.Clone());
@@ -228,143 +218,12 @@ public class DataphinClient : IDisposable
         }
     }
 
-    internal static RpcRequest BuildLineageRequest(long opTenantId, LineageCommand command, string? opUserId)
-    {
-        var query = new List<KeyValuePair<string, string>>(2) { new("OpTenantId", opTenantId.ToString(CultureInfo.InvariantCulture)) };
-        if (opUserId is not null)
-        {
-            query.Add(new("OpUserId", opUserId));
-        }
-
-        var body = FormEncoder.EncodeField(command.FormFieldName, DataphinJson.SerializeToUtf8Bytes(command));
-        return new RpcRequest(command.OperationName, query, body);
-    }
-
     private async Task<DataphinResponse> SendLineageAsync(long opTenantId, LineageCommand command, string? opUserId, CancellationToken cancellationToken)
     {
-        if (command is null)
-        {
-            throw new ArgumentNullException(nameof(command));
-        }
-
-        var errors = LineageCommandValidator.Validate(opTenantId, command);
-        if (opUserId is not null && string.IsNullOrWhiteSpace(opUserId))
-        {
-            errors = [.. errors, new DataphinValidationError("OpUserId", DataphinValidationRules.Required, "OpUserId, when given, must not be empty; pass null to leave it out.")];
-        }
-        else if (opUserId is not null && LineageCommandValidator.HasLoneSurrogate(opUserId))
-        {
-            errors = [.. errors, new DataphinValidationError("OpUserId", DataphinValidationRules.InvalidUtf16, "OpUserId " + LineageCommandValidator.LoneSurrogateSentence)];
-        }
-
-        if (errors.Count > 0)
-        {
-            throw new DataphinValidationException(command.OperationName, errors);
-        }
-
-        var result = await InvokeAsync(BuildLineageRequest(opTenantId, command, opUserId), opTenantId, cancellationToken).ConfigureAwait(false);
+        var rpc = RpcRequestBuilder.ForLineage(opTenantId, command, opUserId);
+        var result = await CallInvoker.InvokeAsync(rpc, cancellationToken).ConfigureAwait(false);
         return result.ToResponse();
     }
-
-    private Task<RpcResult> InvokeAsync(RpcRequest request, long opTenantId, CancellationToken cancellationToken)
-        => _resilient.InvokeAsync(request, opTenantId, cancellationToken);
-
-    private static RpcRequest BuildRpcRequest(DataphinOperationRequest request)
-    {
-        var errors = new List<DataphinValidationError>();
-        if (request.OpTenantId <= 0)
-        {
-            errors.Add(new("OpTenantId", DataphinValidationRules.Positive, $"OpTenantId must be a positive tenant id; it was {request.OpTenantId}."));
-        }
-
-        if (!IsName(request.Action))
-        {
-            errors.Add(new("Action", DataphinValidationRules.InvalidText, $"Action '{request.Action}' is not an operation name (letters and digits only)."));
-        }
-
-        var query = new List<KeyValuePair<string, string>>(request.Query.Count + 1) { new("OpTenantId", request.OpTenantId.ToString(CultureInfo.InvariantCulture)) };
-        CollectParameters(request.Query, "Query", query, errors);
-        var form = new List<KeyValuePair<string, string>>(request.Form.Count);
-        CollectParameters(request.Form, "Form", form, errors);
-        if (errors.Count > 0)
-        {
-            throw new DataphinValidationException(request.Action, errors);
-        }
-
-        return new RpcRequest(request.Action, query, form);
-    }
-
-    private static void CollectParameters(IList<KeyValuePair<string, string>> source, string where, List<KeyValuePair<string, string>> target, List<DataphinValidationError> errors)
-    {
-        for (var i = 0; i < source.Count; i++)
-        {
-            var pair = source[i];
-            var path = $"{where}[{i}]";
-            if (string.IsNullOrWhiteSpace(pair.Key) || !IsName(pair.Key))
-            {
-                errors.Add(new(path, DataphinValidationRules.InvalidText, $"{path} has the name '{pair.Key}', which is not a parameter name (letters, digits, '.', '_' and '-')."));
-            }
-            else if (string.Equals(pair.Key, "OpTenantId", StringComparison.OrdinalIgnoreCase))
-            {
-                errors.Add(new(path, DataphinValidationRules.NotAllowed, $"{path}: OpTenantId is set from DataphinOperationRequest.OpTenantId; do not add it again."));
-            }
-            else if (target.Exists(p => string.Equals(p.Key, pair.Key, StringComparison.Ordinal)))
-            {
-                errors.Add(new(path, DataphinValidationRules.NotAllowed, $"{path}: the parameter '{pair.Key}' is given twice."));
-            }
-            else if (pair.Value is null)
-            {
-                errors.Add(new(path, DataphinValidationRules.Required, $"{path}: the value of '{pair.Key}' is null; leave the parameter out instead."));
-            }
-            else if (LineageCommandValidator.HasLoneSurrogate(pair.Value))
-            {
-                errors.Add(new(path, DataphinValidationRules.InvalidUtf16, $"{path}: the value of '{pair.Key}' {LineageCommandValidator.LoneSurrogateSentence}"));
-            }
-            else
-            {
-                target.Add(pair);
-            }
-        }
-    }
-
-    private static bool IsName(string? name)
-    {
-        if (string.IsNullOrEmpty(name))
-        {
-            return false;
-        }
-
-        foreach (var c in name!)
-        {
-            if (c is not (>= 'A' and <= 'Z' or >= 'a' and <= 'z' or >= '0' and <= '9' or '.' or '_' or '-'))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    /// <summary>The primary handler every client uses unless told otherwise: no automatic redirects, pooled connections renewed every 5 minutes.</summary>
-    internal static HttpMessageHandler CreateDefaultHandler()
-    {
-#if NET5_0_OR_GREATER
-        return new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            AutomaticDecompression = System.Net.DecompressionMethods.GZip | System.Net.DecompressionMethods.Deflate,
-        };
-#else
-        return new HttpClientHandler
-        {
-            AllowAutoRedirect = false,
-            AutomaticDecompression = System.Net.DecompressionMethods.GZip | System.Net.DecompressionMethods.Deflate,
-        };
-#endif
-    }
-
-    private static HttpClient CreateDefaultHttpClient() => new(CreateDefaultHandler()) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
 
     private static DataphinClientOptions WithEndpointAndCredential(DataphinClientOptions options, Uri endpoint, DataphinCredential credential)
     {

@@ -69,7 +69,7 @@ public class DataphinClientOptions
     public Func<DataphinPipelineContext, Polly.ResiliencePipeline>? PipelineFactory { get; set; }
 
     /// <summary>Receives attempts, retries and rate-limit waits, for logging and metrics.</summary>
-    internal Throttling.IResilienceObserver? Observer { get; set; }
+    internal Resilience.IResilienceObserver? Observer { get; set; }
 
     /// <summary>Set by <c>UseProfile</c> or the <c>Profile</c> configuration key: fill unset settings from the Dataphin profile file.</summary>
     internal bool ProfileRequested { get; set; }

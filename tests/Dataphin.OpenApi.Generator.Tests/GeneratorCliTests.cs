@@ -4,14 +4,25 @@ namespace Dataphin.OpenApi.Generator.Tests;
 
 public class GeneratorCliTests
 {
-    private static readonly string[] GeneratedFiles =
+    /// <summary>Files the generator must make, among all it makes (the whole list is computed from the real inputs).</summary>
+    private static readonly string[] KnownFiles =
     [
         "src/Dataphin.OpenApi/Lineage/DataphinEnvironment.g.cs",
         "src/Dataphin.OpenApi/Lineage/MetadataSubType.g.cs",
         "src/Dataphin.OpenApi/Lineage/MetadataType.g.cs",
         "src/Dataphin.OpenApi/Lineage/ReferenceType.g.cs",
         "src/Dataphin.OpenApi/Operations/DataphinOperationCatalog.g.cs",
+        "src/Dataphin.OpenApi/Operations/Generated/DataphinClient.Clients.g.cs",
+        "src/Dataphin.OpenApi/Operations/Generated/DataAsset/DataAsset.Client.g.cs",
+        "src/Dataphin.OpenApi/Operations/Generated/DataAsset/DataAsset.Json.g.cs",
+        "src/Dataphin.OpenApi/Operations/Generated/DataAsset/DataAsset.Requests.g.cs",
+        "src/Dataphin.OpenApi/Operations/Generated/DataAsset/DataAsset.Responses.g.cs",
+        "src/Dataphin.OpenApi/Operations/Generated/DataDevelopment/DataDevelopment.Client.g.cs",
+        "src/Dataphin.OpenApi/Operations/Generated/DataDevelopment/BatchTask.Client.g.cs",
     ];
+
+    private static readonly IReadOnlyList<string> GeneratedFiles =
+        Generator.Generate(Generator.LoadInputs(TempRepository.RealRoot)).Select(f => f.RelativePath).ToList();
 
     [Fact]
     public void The_checked_in_generated_files_are_up_to_date()
@@ -19,7 +30,24 @@ public class GeneratorCliTests
         var (exitCode, output, error) = TempRepository.RunIn(TempRepository.RealRoot, "--check");
 
         Assert.True(exitCode == 0, error);
-        Assert.Equal("All 5 generated files are up to date.", output.Trim());
+        Assert.Equal($"All {GeneratedFiles.Count} generated files are up to date.", output.Trim());
+    }
+
+    [Fact]
+    public void The_generated_files_are_the_catalog_the_value_sets_and_the_files_of_each_client()
+    {
+        Assert.Subset(GeneratedFiles.ToHashSet(StringComparer.Ordinal), KnownFiles.ToHashSet(StringComparer.Ordinal));
+        const string Folder = "src/Dataphin.OpenApi/Operations/Generated/";
+        var stems = GeneratedFiles.Where(f => f.StartsWith(Folder, StringComparison.Ordinal) && f.EndsWith(".Json.g.cs", StringComparison.Ordinal))
+            .Select(f => f[..^".Json.g.cs".Length]).ToList();
+
+        // A client with methods has its requests, responses, JSON contexts and class; a section with groups has only its class.
+        Assert.All(stems, stem => Assert.Subset(GeneratedFiles.ToHashSet(StringComparer.Ordinal), new HashSet<string> { stem + ".Requests.g.cs", stem + ".Responses.g.cs", stem + ".Client.g.cs" }));
+        var sectionsWithGroups = GeneratedFiles.Where(f => f.EndsWith(".Client.g.cs", StringComparison.Ordinal) && !stems.Contains(f[..^".Client.g.cs".Length])).ToList();
+        Assert.Equal(
+            [Folder + "DataDevelopment/DataDevelopment.Client.g.cs", Folder + "DataService/DataService.Client.g.cs", Folder + "OperationCenter/OperationCenter.Client.g.cs", Folder + "PlatformManagement/PlatformManagement.Client.g.cs"],
+            sectionsWithGroups);
+        Assert.Equal(5 + 1 + sectionsWithGroups.Count + (4 * stems.Count), GeneratedFiles.Count);
     }
 
     [Fact]
@@ -56,7 +84,7 @@ public class GeneratorCliTests
         var (exitCode, output, _) = repository.Run();
 
         Assert.Equal(0, exitCode);
-        Assert.Equal("All 5 generated files were already up to date.", output.Trim());
+        Assert.Equal($"All {GeneratedFiles.Count} generated files were already up to date.", output.Trim());
         Assert.All(GeneratedFiles, file => Assert.Equal(stamp, File.GetLastWriteTimeUtc(repository.PathOf(file))));
     }
 

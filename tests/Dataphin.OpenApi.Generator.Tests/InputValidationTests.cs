@@ -169,6 +169,63 @@ public class InputValidationTests
         Assert.StartsWith("eng/operations.json: operation 'AddDataServiceAppMember': 'readOnlyGuess' appears twice.", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void An_operation_without_a_section_that_no_family_places_is_refused_with_its_name()
+    {
+        var (error, repository) = Refused(editOperations: api =>
+        {
+            var copy = Operation(api, "GetTableColumns").DeepClone();
+            copy["name"] = "FrobnicateWidgets";
+            api["operations"]!.AsArray().Add(copy);
+        });
+        using var _ = repository;
+
+        Assert.Contains("operation 'FrobnicateWidgets' has no section, and no family of ClientLayout.Families places it", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_lineage_operation_whose_parameters_no_longer_match_its_hand_written_command_is_refused()
+    {
+        var (error, repository) = Refused(editOperations: api =>
+        {
+            var operation = Operation(api, "AddRegisterLineage");
+            operation["request"]!.AsArray().Add(new JsonObject { ["name"] = "OpUserId", ["type"] = "string", ["required"] = false });
+            operation["query"]!.AsArray().Add(new JsonObject { ["name"] = "OpUserId", ["type"] = "string", ["required"] = false });
+        });
+        using var _ = repository;
+
+        Assert.Contains("operation 'AddRegisterLineage' no longer has exactly the parameters its hand-written command stands for", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_object_parameter_in_the_query_is_refused()
+    {
+        var (error, repository) = Refused(editOperations: api =>
+        {
+            var operation = Operation(api, "ListFiles");
+            var body = operation["body"]!.AsArray();
+            var query = body.Single(f => (string?)f!["name"] == "ListQuery")!;
+            body.Remove(query);
+            operation["query"]!.AsArray().Add(query);
+        });
+        using var _ = repository;
+
+        Assert.Contains("operation 'ListFiles' sends 'ListQuery' (object) in the query, where only scalars can go", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_operation_without_its_tenant_parameter_is_refused()
+    {
+        var (error, repository) = Refused(editOperations: api =>
+        {
+            var query = Operation(api, "GetMyRoles")["query"]!.AsArray();
+            query.Remove(query.Single(f => (string?)f!["name"] == "OpTenantId"));
+        });
+        using var _ = repository;
+
+        Assert.Contains("operation 'GetMyRoles' has no required int64 query parameter OpTenantId", error, StringComparison.Ordinal);
+    }
+
     /// <summary>Runs the generator on edited inputs and proves it refused them without writing anything.</summary>
     private static (string Error, TempRepository Repository) Refused(Action<JsonNode>? editOperations = null, Action<JsonNode>? editValueSets = null)
     {

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Dataphin.OpenApi.IntegrationTests.Support;
 using Dataphin.OpenApi.Testing;
 using Dataphin.OpenApi.Testing.Recording;
@@ -83,7 +84,10 @@ public sealed class RequestLogTests
 
         for (var i = 0; i < 8; i++)
         {
-            var response = await client.SendAsync(new DataphinOperationRequest("ListFiles", emulator.DefaultTenantId).AddForm("Big", big));
+            // ListFiles with its required ListQuery, and a large field the operation does not declare (ignored, but recorded).
+            var response = await client.SendAsync(new DataphinOperationRequest("ListFiles", emulator.DefaultTenantId)
+                .AddFormJson("ListQuery", new JsonObject { ["Category"] = "tempCode", ["Directory"] = "/", ["Env"] = "DEV", ["ProjectId"] = 1, ["Recursive"] = true })
+                .AddForm("Big", big));
             Assert.Equal("OK", response.Code);
         }
 

@@ -1,9 +1,16 @@
+using Dataphin.OpenApi.Generator.CSharp;
 using Dataphin.OpenApi.Generator.Model;
 
 namespace Dataphin.OpenApi.Generator.Emitters;
 
 /// <summary>Everything the emitters read: the parsed API model and the value-set definitions (already checked against it).</summary>
-internal sealed record GeneratorInputs(ApiModel Api, IReadOnlyList<ValueSetModel> ValueSets);
+internal sealed record GeneratorInputs(ApiModel Api, IReadOnlyList<ValueSetModel> ValueSets)
+{
+    private ApiShape? _shape;
+
+    /// <summary>The C# shape of the API (names, classes, client layout), decided once and shared by the model, context and client emitters.</summary>
+    public ApiShape Shape => _shape ??= ApiShape.Create(Api);
+}
 
 /// <summary>One file an emitter produces.</summary>
 /// <param name="RelativePath">The path from the repository root, with '/' separators.</param>

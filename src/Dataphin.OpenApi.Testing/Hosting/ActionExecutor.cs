@@ -1,12 +1,15 @@
 using System.Text.Json;
 using Dataphin.OpenApi.Testing.Lineage;
+using Dataphin.OpenApi.Testing.Operations;
 using Dataphin.OpenApi.Testing.Protocol;
 
 namespace Dataphin.OpenApi.Testing.Hosting;
 
 /// <summary>
-/// Executes an action: the lineage commands against the store, <c>GetTableLineages</c> over it, <c>GetMyTenants</c>
-/// (the tenants the calling AccessKey may use), and every other known operation with the generic success answer.
+/// Executes an action: the lineage commands against the store (checked by their own parser), and every other
+/// operation of the catalog after checking the call against its request tree (<see cref="RequestShape"/>):
+/// <c>GetTableLineages</c> over the store, <c>GetMyTenants</c> with the tenants the calling AccessKey may use, the rest
+/// with an answer built from the response tree's example values (<see cref="ExampleResponse"/>).
 /// </summary>
 internal sealed class ActionExecutor(EmulatorState state)
 {
@@ -14,10 +17,24 @@ internal sealed class ActionExecutor(EmulatorState state)
     {
         "AddRegisterLineage" => Lineage(call, "AddRegisterLineageCommand", add: true),
         "DeleteRegisterLineage" => Lineage(call, "DeleteRegisterLineageCommand", add: false),
-        "GetTableLineages" => GetTableLineages(call),
-        "GetMyTenants" => GetMyTenants(call),
-        _ => ActionResult.Ok,
+        _ => Catalogued(call),
     };
+
+    private ActionResult Catalogued(ActionCall call)
+    {
+        var operation = OperationCatalog.Operations[call.Action];
+        if (RequestShape.Check(operation, call) is { } error)
+        {
+            return new ActionResult(error);
+        }
+
+        return call.Action switch
+        {
+            "GetTableLineages" => GetTableLineages(call),
+            "GetMyTenants" => GetMyTenants(call),
+            _ => new ActionResult(null, json => ExampleResponse.Write(json, operation)),
+        };
+    }
 
     private ActionResult Lineage(ActionCall call, string field, bool add)
     {

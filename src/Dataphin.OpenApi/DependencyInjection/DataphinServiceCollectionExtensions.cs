@@ -1,5 +1,6 @@
 using Dataphin.OpenApi;
 using Dataphin.OpenApi.DependencyInjection;
+using Dataphin.OpenApi.Transport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -81,7 +82,7 @@ public static class DataphinServiceCollectionExtensions
 
         var http = services.AddHttpClient(DataphinClientBuilder.HttpClientName(name))
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(DataphinClient.CreateDefaultHandler)
+            .ConfigurePrimaryHttpMessageHandler(HttpTransport.CreatePrimaryHandler)
 
             // IHttpClientFactory's own loggers redact header values only in the formatted message: their structured
             // state carries every header raw (Authorization, x-acs-security-token), which a structured sink would

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Dataphin.OpenApi.Throttling;
+using Dataphin.OpenApi.Resilience;
 using Microsoft.Extensions.Logging;
 
 namespace Dataphin.OpenApi.Diagnostics;

@@ -60,7 +60,7 @@ public static class LineageCommandValidator
         }
     }
 
-    private static void ValidateCommand(LineageCommand command, List<DataphinValidationError> errors)
+    internal static void ValidateCommand(LineageCommand command, List<DataphinValidationError> errors)
     {
         if (command.TenantId is { } tenantId && tenantId <= 0)
         {

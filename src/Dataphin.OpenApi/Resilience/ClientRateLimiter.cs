@@ -1,5 +1,3 @@
-using Dataphin.OpenApi.Throttling;
-
 namespace Dataphin.OpenApi.Resilience;
 
 /// <summary>
@@ -7,7 +5,7 @@ namespace Dataphin.OpenApi.Resilience;
 /// (refusing with a client-side <see cref="DataphinThrottledException"/> otherwise), counts the daily quota, and feeds
 /// throttling answers back to the bucket.
 /// </summary>
-internal sealed class ClientRateLimiter(string endpointKey, DataphinCredentialProvider credentials, DataphinClientOptions options, IResilienceObserver? observer)
+internal sealed class ClientRateLimiter(string endpointKey, DataphinClientOptions options, IResilienceObserver? observer)
 {
     private readonly DataphinRateLimitOptions _settings = options.RateLimit;
     private readonly TimeProvider _time = options.TimeProvider;
@@ -24,24 +22,20 @@ internal sealed class ClientRateLimiter(string endpointKey, DataphinCredentialPr
             _settings.Burst,
             _settings.Adaptive);
 
-    /// <summary>Waits for a permit; returns <see langword="null"/> once it is taken, or the client-side refusal.</summary>
-    public async ValueTask<DataphinThrottledException?> AcquireAsync(DataphinCall call, CancellationToken cancellationToken)
+    /// <summary>Waits for a permit for <paramref name="call"/>, made with the AccessKey <paramref name="accessKeyId"/>; returns the permit taken, or the client-side refusal.</summary>
+    public async ValueTask<ClientPermit> AcquireAsync(DataphinCall call, string accessKeyId, CancellationToken cancellationToken)
     {
-        var credential = await credentials.GetCredentialAsync(cancellationToken).ConfigureAwait(false);
-        call.Credential = credential;
         var level = call.Operation.Level;
-        var bucket = BucketFor(call.OpTenantId, credential.AccessKeyId, level);
+        var bucket = BucketFor(call.OpTenantId, accessKeyId, level);
         var remaining = call.Remaining(_time, _time.GetTimestamp());
         var budget = remaining < _settings.MaxWait ? remaining : _settings.MaxWait;
         var permit = await bucket.AcquireAsync(budget, cancellationToken).ConfigureAwait(false);
         if (!permit.IsGranted)
         {
             observer?.OnClientSideRejection(call.Operation.Name, level, permit.EstimatedWait);
-            return CreateRefusal(call, bucket, budget, permit.EstimatedWait);
+            return ClientPermit.Refused(CreateRefusal(call, bucket, budget, permit.EstimatedWait));
         }
 
-        call.Bucket = bucket;
-        call.PermitTakenAt = permit.GrantedAt;
         if (permit.Waited > TimeSpan.Zero)
         {
             observer?.OnThrottleWait(call.Operation.Name, level, permit.Waited);
@@ -49,19 +43,10 @@ internal sealed class ClientRateLimiter(string endpointKey, DataphinCredentialPr
 
         if (_settings.TrackDailyQuota)
         {
-            CountDaily(call, credential.AccessKeyId);
+            CountDaily(call, accessKeyId);
         }
 
-        return null;
-    }
-
-    /// <summary>Tells the bucket about a server-side throttling answer, so that it slows down.</summary>
-    public static void OnAttemptEnded(DataphinCall call, Exception? exception)
-    {
-        if (exception is DataphinThrottledException { IsClientSide: false })
-        {
-            call.Bucket?.OnThrottled(call.PermitTakenAt);
-        }
+        return ClientPermit.Granted(bucket, permit.GrantedAt);
     }
 
     private void CountDaily(DataphinCall call, string accessKeyId)

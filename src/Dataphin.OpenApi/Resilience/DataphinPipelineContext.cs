@@ -1,5 +1,4 @@
 using Dataphin.OpenApi.Resilience;
-using Dataphin.OpenApi.Throttling;
 using Polly;
 
 namespace Dataphin.OpenApi;

@@ -1,4 +1,3 @@
-using Dataphin.OpenApi.Throttling;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
@@ -9,6 +8,7 @@ namespace Dataphin.OpenApi.Resilience;
 /// <summary>
 /// Builds the default pipeline of one throttling level: total timeout -> retry -> circuit breaker -> client-side
 /// rate limiter -> attempt timeout. The attempt itself (signing included) runs inside, so every attempt is signed anew.
+/// The strategies share the call's state only through <see cref="DataphinCall"/>, which documents who writes what.
 /// </summary>
 internal static class DataphinPipelineFactory
 {
@@ -24,10 +24,7 @@ internal static class DataphinPipelineFactory
                 Timeout = timeouts.TotalTimeout,
                 OnTimeout = static args =>
                 {
-                    if (DataphinCall.From(args.Context) is { } call)
-                    {
-                        call.TotalTimeoutExpired = true;
-                    }
+                    DataphinCall.From(args.Context)?.MarkTotalTimeoutExpired();
 
                     return default;
                 },
@@ -45,13 +42,12 @@ internal static class DataphinPipelineFactory
                 UseJitter = false,
                 Delay = TimeSpan.Zero,
                 ShouldHandle = args => new ValueTask<bool>(decision.ShouldRetry(args.Context, args.Outcome.Exception, args.AttemptNumber)),
-                DelayGenerator = static args => new ValueTask<TimeSpan?>(DataphinCall.From(args.Context)?.NextRetryDelay ?? TimeSpan.Zero),
+                DelayGenerator = static args => new ValueTask<TimeSpan?>(DataphinCall.From(args.Context)?.PlannedRetryDelay ?? TimeSpan.Zero),
                 OnRetry = args =>
                 {
                     if (DataphinCall.From(args.Context) is { } call)
                     {
-                        call.RetryAttempt = args.AttemptNumber + 1;
-                        call.RetryDelay = args.RetryDelay;
+                        call.StartRetry(args.AttemptNumber + 1, args.RetryDelay);
                         observer?.OnRetry(call.Operation.Name, call.Operation.Level, call.RetryAttempt, args.RetryDelay, args.Outcome.Exception!);
                     }
 

@@ -43,7 +43,7 @@ internal sealed class RetryDecision(DataphinRetryOptions options, TimeProvider t
             return false;
         }
 
-        call.NextRetryDelay = delay;
+        call.PlanRetry(delay);
         return true;
     }
 

@@ -5,20 +5,21 @@ using Dataphin.OpenApi.Internal;
 namespace Dataphin.OpenApi.Transport;
 
 /// <summary>
-/// One logical RPC call, built once: action, query and the form body bytes with their SHA-256. Every attempt
-/// (retries included) sends these same bytes; only the date, nonce and signature are new per attempt.
+/// One logical RPC call, built once (by <see cref="RpcRequestBuilder"/>, after validation): action, tenant, query and
+/// the form body bytes with their SHA-256. Every attempt (retries included) sends these same bytes; only the date,
+/// nonce and signature are new per attempt.
 /// </summary>
 internal sealed class RpcRequest
 {
-    public RpcRequest(string action, IReadOnlyList<KeyValuePair<string, string>> query, IReadOnlyList<KeyValuePair<string, string>> form)
-        : this(action, query, FormEncoder.Encode(form))
-    {
-    }
-
     /// <summary>Creates the request from an already form-encoded body.</summary>
-    public RpcRequest(string action, IReadOnlyList<KeyValuePair<string, string>> query, byte[] formBody)
+    /// <param name="action">The operation name.</param>
+    /// <param name="opTenantId">The tenant, for the rate limiter's key and diagnostics; <paramref name="query"/> carries it to the service.</param>
+    /// <param name="query">The query parameters, <c>OpTenantId</c> included, in the order they are sent.</param>
+    /// <param name="formBody">The <c>application/x-www-form-urlencoded</c> body, sent as it is; empty for none.</param>
+    public RpcRequest(string action, long opTenantId, IReadOnlyList<KeyValuePair<string, string>> query, byte[] formBody)
     {
         Action = action;
+        OpTenantId = opTenantId;
         Query = query;
         PathAndQuery = BuildPathAndQuery(query);
         CanonicalQueryString = Acs3Signer.CanonicalQueryString(query);
@@ -27,6 +28,8 @@ internal sealed class RpcRequest
     }
 
     public string Action { get; }
+
+    public long OpTenantId { get; }
 
     public IReadOnlyList<KeyValuePair<string, string>> Query { get; }
 

@@ -100,21 +100,7 @@ public sealed class GoldenSignatureTests
         var operation = golden.GetProperty("operation");
         var request = golden.GetProperty("request");
 
-        // The same command, built with the SDK's typed models.
-        var command = new DeleteRegisterLineageCommand(
-            AssetReference.ByProperty("ods_trade_order", schema: "ods_project", catalog: "dataphin", env: DataphinEnvironment.Prod, subType: MetadataSubType.PhysicalTable),
-            AssetReference.ByGuid("odps.300001234.dw_project.dwd_trade_order_di"))
-        {
-            CascadeDeleteLineage = true,
-            DetailedLineages =
-            {
-                new FieldLineage(
-                    AssetReference.FieldByProperty("pay_amount", schema: "ods_project", catalog: "dataphin", env: DataphinEnvironment.Prod),
-                    AssetReference.FieldByGuid("odps.300001234.dw_project.dwd_trade_order_di.pay_amount_cny", parentGuid: "odps.300001234.dw_project.dwd_trade_order_di")),
-            },
-        };
-
-        var rpc = DataphinClient.BuildLineageRequest(operation.GetProperty("opTenantId").GetInt64(), command, opUserId: null);
+        var rpc = RpcRequestBuilder.BuildLineage(operation.GetProperty("opTenantId").GetInt64(), GoldenDeleteCommand(), opUserId: null);
         Assert.Equal(request.GetProperty("bodyUtf8").GetString(), Encoding.UTF8.GetString(rpc.Body));
         Assert.Equal(request.GetProperty("bodySha256").GetString(), rpc.BodySha256);
         Assert.Equal(request.GetProperty("rawUrl").GetString(), rpc.PathAndQuery);
@@ -122,7 +108,8 @@ public sealed class GoldenSignatureTests
         var fixedDate = DateTimeOffset.Parse(golden.GetProperty("fixed").GetProperty("date").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
         var credentials = golden.GetProperty("credentials");
         var credential = new DataphinCredential(credentials.GetProperty("accessKeyId").GetString()!, credentials.GetProperty("accessKeySecret").GetString()!);
-        var invoker = new RpcInvoker(new HttpClient(), new Uri("https://" + request.GetProperty("headers").GetProperty("host").GetString()), DataphinCredentialProvider.FromCredential(credential), new ManualTimeProvider(fixedDate), null)
+        using var http = new HttpClient();
+        var invoker = new AttemptInvoker(() => http, new Uri("https://" + request.GetProperty("headers").GetProperty("host").GetString()), new ManualTimeProvider(fixedDate), userAgentSuffix: null, observer: null)
         {
             NonceFactory = () => golden.GetProperty("fixed").GetProperty("nonce").GetString()!,
         };
@@ -131,6 +118,35 @@ public sealed class GoldenSignatureTests
         Assert.Equal(golden.GetProperty("expected").GetProperty("authorization").GetString(), message.Headers.GetValues("Authorization").Single());
         Assert.Equal("2025-01-01T00:00:00Z", message.Headers.GetValues("x-acs-date").Single());
         Assert.Equal("application/x-www-form-urlencoded", message.Content!.Headers.ContentType!.ToString());
+    }
+
+    [Fact]
+    public async Task Dataphin_delete_vector_is_reproduced_byte_for_byte_through_the_generated_DeleteRegisterLineage_method()
+    {
+        var golden = Golden("v3-delete-register-lineage.json");
+        var request = golden.GetProperty("request");
+        var credentials = golden.GetProperty("credentials");
+        var handler = new RecordingHandler();
+        var options = new DataphinClientOptions
+        {
+            Endpoint = new Uri("https://" + request.GetProperty("headers").GetProperty("host").GetString()),
+            Credential = new DataphinCredential(credentials.GetProperty("accessKeyId").GetString()!, credentials.GetProperty("accessKeySecret").GetString()!),
+            TimeProvider = new FixedTimeProvider(DateTimeOffset.Parse(golden.GetProperty("fixed").GetProperty("date").GetString()!, System.Globalization.CultureInfo.InvariantCulture)),
+        };
+        options.Retry.MaxAttempts = 1;
+        options.RateLimit.Enabled = false;
+        using var client = new DataphinClient(handler.CreateClient(), options);
+        client.Invoker.NonceFactory = () => golden.GetProperty("fixed").GetProperty("nonce").GetString()!;
+
+        var response = await client.DataAsset.DeleteRegisterLineageAsync(golden.GetProperty("operation").GetProperty("opTenantId").GetInt64(), GoldenDeleteCommand());
+
+        var sent = Assert.Single(handler.Requests);
+        Assert.Equal(golden.GetProperty("expected").GetProperty("authorization").GetString(), sent.Header("authorization"));
+        Assert.Equal(request.GetProperty("bodyUtf8").GetString(), sent.BodyText);
+        Assert.Equal(request.GetProperty("bodySha256").GetString(), sent.Header("x-acs-content-sha256"));
+        Assert.Equal(request.GetProperty("rawUrl").GetString(), sent.Uri.PathAndQuery);
+        Assert.Equal(("DeleteRegisterLineage", "2025-01-01T00:00:00Z"), (sent.Header("x-acs-action"), sent.Header("x-acs-date")));
+        Assert.Equal("82E78D6B-AA8F-1FEF-8AA3-5C9DA2A79140", response.RequestId);
     }
 
     [Theory]
@@ -165,4 +181,18 @@ public sealed class GoldenSignatureTests
         => Assert.Equal(
             "k%20%26=%7B%22a%22%3A%22x%20y%26%C3%A9!'()*~%22%7D&b=",
             Encoding.UTF8.GetString(FormEncoder.Encode([new("k &", "{\"a\":\"x y&é!'()*~\"}"), new("b", "")])));
+
+    /// <summary>The command of the Dataphin vector, built with the SDK's typed models.</summary>
+    private static DeleteRegisterLineageCommand GoldenDeleteCommand() => new(
+        AssetReference.ByProperty("ods_trade_order", schema: "ods_project", catalog: "dataphin", env: DataphinEnvironment.Prod, subType: MetadataSubType.PhysicalTable),
+        AssetReference.ByGuid("odps.300001234.dw_project.dwd_trade_order_di"))
+    {
+        CascadeDeleteLineage = true,
+        DetailedLineages =
+        {
+            new FieldLineage(
+                AssetReference.FieldByProperty("pay_amount", schema: "ods_project", catalog: "dataphin", env: DataphinEnvironment.Prod),
+                AssetReference.FieldByGuid("odps.300001234.dw_project.dwd_trade_order_di.pay_amount_cny", parentGuid: "odps.300001234.dw_project.dwd_trade_order_di")),
+        },
+    };
 }

@@ -13,7 +13,7 @@ public class NonceTests
         {
             for (var i = 0; i < 1_000; i++)
             {
-                nonces.Add(RpcInvoker.NewNonce());
+                nonces.Add(AttemptInvoker.NewNonce());
             }
         });
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Dataphin.OpenApi.Serialization;
 using Dataphin.OpenApi.Tests.Support;
+using Dataphin.OpenApi.Transport;
 
 namespace Dataphin.OpenApi.Tests.Lineage;
 
@@ -73,7 +74,7 @@ public sealed class SerializationTests
     [Fact]
     public void The_command_travels_in_one_form_field_with_the_tenant_in_the_query()
     {
-        var rpc = DataphinClient.BuildLineageRequest(300001234, TestClients.ValidAddCommand(1), opUserId: "30001011");
+        var rpc = RpcRequestBuilder.BuildLineage(300001234, TestClients.ValidAddCommand(1), opUserId: "30001011");
         Assert.Equal("/?OpTenantId=300001234&OpUserId=30001011", rpc.PathAndQuery);
         var body = System.Text.Encoding.UTF8.GetString(rpc.Body);
         Assert.StartsWith("AddRegisterLineageCommand=%7B%22DetailedLineages%22", body, StringComparison.Ordinal);

@@ -25,7 +25,7 @@ public class PipelineFactoryTests
         // No retry in the replacement: one request per call; the rate limiter it kept still slowed down after the throttling.
         Assert.Equal(2, handler.RequestCount);
         Assert.Equal([ThrottlingLevel.Level2], built);
-        Assert.True(client.Resilient.RateLimiter.BucketFor(ThrottlingClients.Tenant, _accessKeyId, ThrottlingLevel.Level2).CurrentRate < 20);
+        Assert.True(client.CallInvoker.RateLimiter.BucketFor(ThrottlingClients.Tenant, _accessKeyId, ThrottlingLevel.Level2).CurrentRate < 20);
     }
 
     [Fact]

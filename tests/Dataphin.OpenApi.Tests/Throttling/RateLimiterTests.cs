@@ -14,7 +14,7 @@ public class RateLimiterTests
     public void Basic_and_Intelligent_editions_have_a_bucket_per_level(DataphinEdition? edition, double level1, double level2, double level3)
     {
         using var client = ThrottlingClients.Create(_clock, new FakeDataphinTransport(_clock), _accessKeyId, o => o.Edition = edition);
-        var limiter = client.Resilient.RateLimiter;
+        var limiter = client.CallInvoker.RateLimiter;
 
         var buckets = new[] { ThrottlingLevel.Level1, ThrottlingLevel.Level2, ThrottlingLevel.Level3 }.Select(l => limiter.BucketFor(ThrottlingClients.Tenant, _accessKeyId, l)).ToList();
 
@@ -28,7 +28,7 @@ public class RateLimiterTests
     public void Personal_and_Agile_editions_share_one_5_QPS_bucket_for_all_levels(DataphinEdition edition)
     {
         using var client = ThrottlingClients.Create(_clock, new FakeDataphinTransport(_clock), _accessKeyId, o => o.Edition = edition);
-        var limiter = client.Resilient.RateLimiter;
+        var limiter = client.CallInvoker.RateLimiter;
 
         var buckets = new[] { ThrottlingLevel.Level1, ThrottlingLevel.Level2, ThrottlingLevel.Level3 }.Select(l => limiter.BucketFor(ThrottlingClients.Tenant, _accessKeyId, l)).Distinct().ToList();
 
@@ -53,11 +53,11 @@ public class RateLimiterTests
             o.RateLimit.SharedQps = 2;
         });
 
-        Assert.Equal(9, basic.Resilient.RateLimiter.BucketFor(ThrottlingClients.Tenant, _accessKeyId, ThrottlingLevel.Level1).ConfiguredRate);
-        Assert.Equal(7, basic.Resilient.RateLimiter.BucketFor(ThrottlingClients.Tenant, _accessKeyId, ThrottlingLevel.Level2).ConfiguredRate);
-        Assert.Equal(0.5, basic.Resilient.RateLimiter.BucketFor(ThrottlingClients.Tenant, _accessKeyId, ThrottlingLevel.Level3).ConfiguredRate);
-        Assert.Equal(3, basic.Resilient.RateLimiter.BucketFor(ThrottlingClients.Tenant, _accessKeyId, ThrottlingLevel.Level3).Capacity);
-        Assert.Equal(2, agile.Resilient.RateLimiter.BucketFor(ThrottlingClients.Tenant, agileKey, ThrottlingLevel.Level1).ConfiguredRate);
+        Assert.Equal(9, basic.CallInvoker.RateLimiter.BucketFor(ThrottlingClients.Tenant, _accessKeyId, ThrottlingLevel.Level1).ConfiguredRate);
+        Assert.Equal(7, basic.CallInvoker.RateLimiter.BucketFor(ThrottlingClients.Tenant, _accessKeyId, ThrottlingLevel.Level2).ConfiguredRate);
+        Assert.Equal(0.5, basic.CallInvoker.RateLimiter.BucketFor(ThrottlingClients.Tenant, _accessKeyId, ThrottlingLevel.Level3).ConfiguredRate);
+        Assert.Equal(3, basic.CallInvoker.RateLimiter.BucketFor(ThrottlingClients.Tenant, _accessKeyId, ThrottlingLevel.Level3).Capacity);
+        Assert.Equal(2, agile.CallInvoker.RateLimiter.BucketFor(ThrottlingClients.Tenant, agileKey, ThrottlingLevel.Level1).ConfiguredRate);
     }
 
     [Fact]
@@ -112,7 +112,7 @@ public class RateLimiterTests
     {
         var handler = new FakeDataphinTransport(_clock).Enqueue(FakeDataphinResponse.Throttled());
         using var client = ThrottlingClients.Create(_clock, handler, _accessKeyId, o => o.Retry.MaxAttempts = 1);
-        var bucket = client.Resilient.RateLimiter.BucketFor(ThrottlingClients.Tenant, _accessKeyId, ThrottlingLevel.Level2);
+        var bucket = client.CallInvoker.RateLimiter.BucketFor(ThrottlingClients.Tenant, _accessKeyId, ThrottlingLevel.Level2);
 
         await Assert.ThrowsAsync<DataphinThrottledException>(() => client.SendAsync(ThrottlingClients.Request("CreateDirectory")));
 
@@ -135,7 +135,7 @@ public class RateLimiterTests
             o.RateLimit.Burst = 5;
             o.Retry.MaxAttempts = 1;
         });
-        var bucket = client.Resilient.RateLimiter.BucketFor(ThrottlingClients.Tenant, _accessKeyId, ThrottlingLevel.Level2);
+        var bucket = client.CallInvoker.RateLimiter.BucketFor(ThrottlingClients.Tenant, _accessKeyId, ThrottlingLevel.Level2);
 
         // Five calls leave together (burst 5) and all come back throttled: one cut, not five.
         var calls = Enumerable.Range(0, 5).Select(_ => client.SendAsync(ThrottlingClients.Request("CreateDirectory"))).ToList();
@@ -265,7 +265,7 @@ public class RateLimiterTests
         await Assert.ThrowsAsync<DataphinRequestException>(() => _clock.DriveAsync(client.SendAsync(ThrottlingClients.Request("SomeOperationNewerThanThisPackage"))));
 
         Assert.Equal(1, handler.RequestCount);
-        Assert.Equal(5, client.Resilient.RateLimiter.BucketFor(ThrottlingClients.Tenant, _accessKeyId, ThrottlingLevel.Level3).ConfiguredRate);
+        Assert.Equal(5, client.CallInvoker.RateLimiter.BucketFor(ThrottlingClients.Tenant, _accessKeyId, ThrottlingLevel.Level3).ConfiguredRate);
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-using Dataphin.OpenApi.Throttling;
+using Dataphin.OpenApi.Resilience;
 
 namespace Dataphin.OpenApi.Tests.Throttling;
 
