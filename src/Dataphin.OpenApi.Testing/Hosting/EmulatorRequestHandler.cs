@@ -46,6 +46,26 @@ internal sealed class EmulatorRequestHandler(EmulatorState state)
 
         var outcome = await DecideAsync(context, exchange).ConfigureAwait(false);
         Count(counted, outcome);
+        // Recorded before the answer is written: a caller that has its answer finds the request in the log.
+        state.Log.Add(new EmulatorRequest
+        {
+            Sequence = sequence,
+            ReceivedAt = receivedAt,
+            RequestId = requestId,
+            Method = request.Method,
+            Action = action.Length == 0 ? null : action,
+            TenantId = tenantId,
+            AccessKeyId = outcome.AccessKeyId,
+            Query = query,
+            Form = exchange.Form,
+            Headers = MaskedHeaders(request),
+            BodyLength = exchange.BodyLength,
+            Status = outcome.Fault == EmulatorFaultKind.DroppedConnection ? 0 : outcome.Status,
+            Code = outcome.Fault is EmulatorFaultKind.DroppedConnection or EmulatorFaultKind.MalformedBody ? null : outcome.Error?.Code ?? "OK",
+            Fault = outcome.Fault,
+            Applied = outcome.Applied,
+        });
+
         if (outcome.Fault == EmulatorFaultKind.DroppedConnection)
         {
             context.Abort();
@@ -69,25 +89,6 @@ internal sealed class EmulatorRequestHandler(EmulatorState state)
             context.Response.ContentLength = outcome.Body.Length;
             await context.Response.Body.WriteAsync(outcome.Body, context.RequestAborted).ConfigureAwait(false);
         }
-
-        state.Log.Add(new EmulatorRequest
-        {
-            Sequence = sequence,
-            ReceivedAt = receivedAt,
-            RequestId = requestId,
-            Method = request.Method,
-            Action = action.Length == 0 ? null : action,
-            TenantId = tenantId,
-            AccessKeyId = outcome.AccessKeyId,
-            Query = query,
-            Form = exchange.Form,
-            Headers = MaskedHeaders(request),
-            BodyLength = exchange.BodyLength,
-            Status = outcome.Fault == EmulatorFaultKind.DroppedConnection ? 0 : outcome.Status,
-            Code = outcome.Fault is EmulatorFaultKind.DroppedConnection or EmulatorFaultKind.MalformedBody ? null : outcome.Error?.Code ?? "OK",
-            Fault = outcome.Fault,
-            Applied = outcome.Applied,
-        });
     }
 
     private async Task<Outcome> DecideAsync(HttpContext context, Exchange exchange)
