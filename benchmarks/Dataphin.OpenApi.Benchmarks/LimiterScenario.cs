@@ -6,7 +6,7 @@ using Dataphin.OpenApi.Testing;
 namespace Dataphin.OpenApi.Benchmarks;
 
 /// <summary>
-/// Item 7: the adaptive limiter against a real quota lower than the configured one. The client is configured for the
+/// Item 8: the adaptive limiter against a real quota lower than the configured one. The client is configured for the
 /// Basic edition's Level 2 quota (20 QPS); the emulator enforces 25%, 50% or 100% of it. 8 callers register lineage
 /// one call after another for the whole run, over loopback on the real clock. Per 5-second window: attempts, the
 /// emulator's throttling answers, accepted calls per second. A last run has two clients with separate buckets (as two

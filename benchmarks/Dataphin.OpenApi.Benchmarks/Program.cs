@@ -7,15 +7,17 @@ using Dataphin.OpenApi.Testing;
 //   dotnet run -c Release --project benchmarks/Dataphin.OpenApi.Benchmarks
 // BenchmarkDotNet suites only (items 1-3), or some of them:
 //   dotnet run -c Release --project benchmarks/Dataphin.OpenApi.Benchmarks -- --filter '*EndToEnd*'
-// The scenarios only (item 4 quota, item 5 scale, item 7 limiter, which runs only when named):
-//   dotnet run -c Release --project benchmarks/Dataphin.OpenApi.Benchmarks -- scenarios [quota] [scale] [limiter]
-if (args is [ScaleScenario.ChildCommand, var manifest, var endpoint])
+// The scenarios only (item 4 quota, item 5 scale, item 7 journal; journal-cost: item 7's last row alone; item 8 limiter,
+// which runs only when named):
+//   dotnet run -c Release --project benchmarks/Dataphin.OpenApi.Benchmarks -- scenarios [quota] [scale] [journal] [limiter]
+if (args is [ScaleScenario.ChildCommand, var manifest, var endpoint, .. var flags])
 {
-    return await ScaleScenario.ChildAsync(manifest, new Uri(endpoint));
+    var journal = Array.IndexOf(flags, "--journal") is var at and >= 0 ? flags[at + 1] : null;
+    return await ScaleScenario.ChildAsync(manifest, new Uri(endpoint), journal, flags.Contains("--resume"), flags.Contains("--scan-only"));
 }
 
 var runAll = args.Length == 0 || args is ["all"];
-var scenarios = runAll ? ["quota", "scale"] : args is ["scenarios", .. var named] ? (named.Length == 0 ? ["quota", "scale"] : named) : [];
+var scenarios = runAll ? ["quota", "scale", "journal"] : args is ["scenarios", .. var named] ? (named.Length == 0 ? ["quota", "scale", "journal"] : named) : [];
 if (runAll || scenarios.Length == 0)
 {
     // One emulator with quotas off for the end-to-end benchmark, outside the processes BenchmarkDotNet measures.
@@ -42,7 +44,7 @@ if (scenarios.Length > 0)
         // 60 s per run unless DATAPHIN_LIMITER_SECONDS says otherwise.
         var seconds = int.TryParse(Environment.GetEnvironmentVariable("DATAPHIN_LIMITER_SECONDS"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) ? s : 60;
         var results = await LimiterScenario.RunAllAsync(TimeSpan.FromSeconds(seconds), Console.Out);
-        report.Add($"## Item 7: the adaptive limiter against a real Level 2 quota below the configured {LimiterScenario.Configured} QPS");
+        report.Add($"## Item 8: the adaptive limiter against a real Level 2 quota below the configured {LimiterScenario.Configured} QPS");
         report.Add(string.Empty);
         report.AddRange(results.Select(r => r.ToMarkdown()));
     }
@@ -54,6 +56,23 @@ if (scenarios.Length > 0)
         report.Add(string.Empty);
         report.Add(ScaleResult.MarkdownHeader);
         report.AddRange(results.Select(r => r.ToMarkdownRow(results[0])));
+        report.Add(string.Empty);
+    }
+
+    if (scenarios.Contains("journal-cost"))
+    {
+        await ScaleScenario.MeasureRecordCostAsync(100_000, rounds: 4, Console.Out);
+    }
+
+    if (scenarios.Contains("journal"))
+    {
+        var (without, with) = await ScaleScenario.MeasureRecordCostAsync(100_000, rounds: 4, Console.Out);
+        var results = await ScaleScenario.RunJournalComparisonAsync(100_000, rounds: 5, Console.Out);
+        report.Add($"## Item 7: the run journal's cost on 100,000 pairs, emulator quotas off, MaxConcurrency {ScaleScenario.Concurrency}");
+        report.Add(string.Empty);
+        report.AddRange(ScaleScenario.JournalRows(results));
+        report.Add(string.Empty);
+        report.Add(string.Create(CultureInfo.InvariantCulture, $"Without the network (a client that answers at once), best of 4: {without:F1} µs per item without a journal, {with:F1} µs with one: the journal costs {with - without:F1} µs per item."));
         report.Add(string.Empty);
     }
 

@@ -4,12 +4,14 @@ namespace Dataphin.OpenApi.Bulk;
 public sealed class BulkItemResult
 {
     internal BulkItemResult(
+        long index,
         LineageItem item,
         BulkItemStatus status,
         IReadOnlyList<BulkPartResult> parts,
         IReadOnlyList<DataphinValidationError> validationErrors,
         LineageCommand? remainingCommand)
     {
+        Index = index;
         Item = item;
         Status = status;
         Parts = parts;
@@ -25,6 +27,9 @@ public sealed class BulkItemResult
         }
     }
 
+    /// <summary>The item's 0-based position in the input, the key a run store (<see cref="BulkOptions.RunStore"/>) records it under.</summary>
+    public long Index { get; }
+
     /// <summary>The input item.</summary>
     public LineageItem Item { get; }
 
@@ -37,7 +42,7 @@ public sealed class BulkItemResult
     /// <summary>The outcome.</summary>
     public BulkItemStatus Status { get; }
 
-    /// <summary>One entry per call the item needed, in order; empty when the item was skipped.</summary>
+    /// <summary>One entry per call the item needed, in order; empty when the item was skipped (invalid, or already done).</summary>
     public IReadOnlyList<BulkPartResult> Parts { get; }
 
     /// <summary>Why the item was skipped (<see cref="BulkItemStatus.SkippedInvalid"/>): every broken rule or read error; otherwise empty.</summary>

@@ -48,6 +48,13 @@ public sealed class LineageItem
     /// <summary>Why the input could not be read; empty when <see cref="Command"/> is set.</summary>
     public IReadOnlyList<DataphinValidationError> ReadErrors { get; }
 
+    /// <summary>
+    /// Properties of the manifest item that were read but ignored, because they do not apply to the operation: a
+    /// delete manifest may be the add manifest the lineage was registered from, and a delete has no use for the
+    /// add-only <c>CheckAssetExist</c> and <c>RelationProperties</c>. Empty otherwise.
+    /// </summary>
+    public IReadOnlyList<string> IgnoredProperties { get; private set; } = Array.Empty<string>();
+
     /// <summary>Creates an item standing for input that could not be read, so that a run reports it instead of losing it.</summary>
     /// <param name="id">The identity, e.g. <c>line 12</c>.</param>
     /// <param name="lineNumber">The 1-based line of the bad input, if known.</param>
@@ -83,6 +90,12 @@ public sealed class LineageItem
                 yield return new LineageItem("#" + index.ToString(System.Globalization.CultureInfo.InvariantCulture), command);
             }
         }
+    }
+
+    internal LineageItem WithIgnoredProperties(IReadOnlyList<string> names)
+    {
+        IgnoredProperties = names;
+        return this;
     }
 
     /// <inheritdoc />

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Security.Cryptography;
+using System.Text;
 using Dataphin.OpenApi.Bulk;
 using Dataphin.OpenApi.OpenLineage;
 
@@ -6,8 +8,9 @@ namespace Dataphin.OpenApi.Cli;
 
 /// <summary>
 /// The dataphin tool. <see cref="RunAsync"/> is the whole program with its surroundings passed in, so tests run it
-/// directly: exit code 0 when every item succeeded, 1 when any failed, was invalid or was cancelled, 2 for usage
-/// and configuration errors.
+/// directly. Exit codes: 0 every item done, 1 some item failed or was invalid (or the input was empty or broke off),
+/// 2 usage or configuration error (nothing sent), 3 the run stopped early (an account-wide error, the service
+/// unavailable for longer than --max-pause), 130 interrupted.
 /// </summary>
 internal static class CliApp
 {
@@ -16,6 +19,7 @@ internal static class CliApp
         environment = (environment ?? new CliEnvironment()).WithWarnings(stderr);
         var root = BuildRootCommand(stdout, stderr, environment);
         var parse = root.Parse(args);
+        var json = args.Contains("--json", StringComparer.Ordinal);
         if (parse.Errors.Count > 0)
         {
             foreach (var error in parse.Errors)
@@ -24,6 +28,11 @@ internal static class CliApp
             }
 
             await stderr.WriteLineAsync("Run 'dataphin --help' (or the command with --help) for usage.").ConfigureAwait(false);
+            if (json)
+            {
+                ReportWriter.WriteJsonError(stdout, CommandName(parse), string.Join(" ", parse.Errors.Select(e => e.Message)), ExitCodes.UsageError);
+            }
+
             return ExitCodes.UsageError;
         }
 
@@ -34,7 +43,24 @@ internal static class CliApp
         catch (CliUsageException error)
         {
             await stderr.WriteLineAsync(error.Message).ConfigureAwait(false);
+            if (json)
+            {
+                ReportWriter.WriteJsonError(stdout, CommandName(parse), error.Message, ExitCodes.UsageError);
+            }
+
             return ExitCodes.UsageError;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl+C before a run started (while the manifest was being read): nothing was sent.
+            const string message = "Interrupted before anything was sent.";
+            await stderr.WriteLineAsync(message).ConfigureAwait(false);
+            if (json)
+            {
+                ReportWriter.WriteJsonError(stdout, CommandName(parse), message, ExitCodes.Interrupted);
+            }
+
+            return ExitCodes.Interrupted;
         }
     }
 
@@ -43,10 +69,12 @@ internal static class CliApp
         var root = new RootCommand("dataphin: register and delete Dataphin lineage in bulk from manifest files, import OpenLineage events, and run a local emulator. "
             + "Settings come from the command line, then DATAPHIN_* variables, then the Dataphin profile (dataphin config; --profile); "
             + "credentials from the profile, else ALIBABA_CLOUD_ACCESS_KEY_ID/_SECRET/_SECURITY_TOKEN, ~/.alibabacloud/credentials, ~/.aliyun/config.json (dataphin whoami shows which). "
-            + "Exit codes: 0 all items succeeded, 1 some item failed or was invalid, 2 usage or configuration error.");
+            + "Every run keeps a journal, so running the same command again after a crash or Ctrl+C goes on where it stopped. "
+            + "Exit codes: 0 every item done; 1 some item failed or was invalid; 2 usage or configuration error, nothing sent; "
+            + "3 the run stopped early (credential, permission or edition error, or the service unavailable for longer than --max-pause); 130 interrupted.");
         var lineage = new Command("lineage", "Register or delete table and field lineage listed in a manifest (JSON, JSON Lines or CSV; see docs/manifest-format.md).");
         lineage.Subcommands.Add(BuildLineageCommand("add", "Register the lineage of every item of a manifest (AddRegisterLineage).", LineageManifestOperation.Add, stdout, stderr, environment));
-        lineage.Subcommands.Add(BuildLineageCommand("delete", "Delete the lineage of every item of a manifest (DeleteRegisterLineage); only lineage registered through the OpenAPI can be deleted, and deletion cannot be undone.", LineageManifestOperation.Delete, stdout, stderr, environment));
+        lineage.Subcommands.Add(BuildLineageCommand("delete", "Delete the lineage of every item of a manifest (DeleteRegisterLineage), e.g. the manifest it was added from; only lineage registered through the OpenAPI can be deleted, and deletion cannot be undone.", LineageManifestOperation.Delete, stdout, stderr, environment));
         lineage.Subcommands.Add(ShowCommand.Build(stdout, environment));
         root.Subcommands.Add(lineage);
 
@@ -57,6 +85,17 @@ internal static class CliApp
         root.Subcommands.Add(WhoamiCommand.Build(stdout, environment));
         root.Subcommands.Add(ConfigCommand.Build(stdout, stderr, environment));
         return root;
+    }
+
+    private static string? CommandName(ParseResult parse)
+    {
+        var names = new List<string>();
+        for (var result = parse.CommandResult; result is not null && result.Command is not RootCommand; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            names.Insert(0, result.Command.Name);
+        }
+
+        return names.Count == 0 ? null : string.Join(" ", names);
     }
 
     private static Command BuildLineageCommand(string name, string description, LineageManifestOperation operation, TextWriter stdout, TextWriter stderr, CliEnvironment environment)
@@ -91,32 +130,35 @@ internal static class CliApp
                 "csv" => LineageManifestFormat.Csv,
                 _ => FormatFromPath(path.Name),
             };
+            var operationName = "lineage " + name;
             var dryRun = parse.GetValue(common.DryRun);
             var tenant = connection.ResolveTenant(parse, environment, dryRun);
             var options = connection.BulkOptions(parse, dryRun);
-            using var client = connection.CreateClient(parse, environment, dryRun);
-            var items = LineageManifestReader.ReadFileAsync(path.FullName, operation, manifestFormat, cancellationToken);
-            var json = parse.GetValue(common.Json);
-            var report = await BulkRunner.RunAsync(
-                new DataphinBulkLineage(client, tenant),
-                items,
-                options,
-                parse.GetValue(common.FailuresOut)?.FullName,
-                environment.Interactive && !json,
-                stderr,
-                operation == LineageManifestOperation.Add ? "Registering" : "Deleting",
-                cancellationToken).ConfigureAwait(false);
-            var operationName = "lineage " + name;
-            if (json)
+            using var connected = connection.Connect(parse, environment, dryRun);
+            var scan = await ManifestScan.ReadAsync(path.FullName, manifestFormat, cancellationToken).ConfigureAwait(false);
+            if (scan.Items == 0 && scan.StructureError is null && !parse.GetValue(common.AllowEmpty))
             {
-                ReportWriter.WriteJson(stdout, operationName, options, report);
-            }
-            else
-            {
-                ReportWriter.WriteHuman(stdout, operationName, options, report);
+                return await EmptyAsync(stdout, stderr, operationName, $"The manifest '{path.FullName}' has no items{(scan.Bytes == 0 ? " (the file is empty)" : string.Empty)}.", parse.GetValue(common.Json)).ConfigureAwait(false);
             }
 
-            return report.ExitCode;
+            var identity = dryRun ? null : new BulkRunIdentity(operationName, scan.Sha256, scan.Items, connected.Client.Endpoint.ToString(), tenant, connected.AccessKeyId is { } id ? BulkRunIdentity.HashAccessKeyId(id) : null);
+            var report = new BulkRunReport { Total = scan.Items };
+            return await RunBulkAsync(
+                parse,
+                common,
+                environment,
+                stdout,
+                stderr,
+                operationName,
+                tenant,
+                options,
+                connected,
+                identity,
+                report,
+                scan.Bytes == 0 ? ToAsync(Array.Empty<LineageItem>()) : LineageManifestReader.ReadFileAsync(path.FullName, operation, manifestFormat, cancellationToken),
+                operation == LineageManifestOperation.Add ? "Registering" : "Deleting",
+                imported: null,
+                cancellationToken).ConfigureAwait(false);
         });
         return command;
     }
@@ -149,24 +191,27 @@ internal static class CliApp
             }
 
             OpenLineageImporter importer;
+            var tableLevel = !parse.GetValue(noTableLevel);
+            var check = parse.GetValue(checkAssets);
             try
             {
                 var rules = OpenLineageMappingRules.Parse(await File.ReadAllTextAsync(rulesFile.FullName, cancellationToken).ConfigureAwait(false));
                 importer = new OpenLineageImporter(rules, new OpenLineageImportOptions
                 {
-                    IncludeTableLevelLineage = !parse.GetValue(noTableLevel),
-                    CheckAssetExist = parse.GetValue(checkAssets) ? true : null,
+                    IncludeTableLevelLineage = tableLevel,
+                    CheckAssetExist = check ? true : null,
                 });
             }
             catch (ArgumentException error)
             {
-                throw new CliUsageException($"{rulesFile.Name}: {error.Message}", error);
+                throw new CliUsageException($"{rulesFile.Name}: {CliText.WithoutParameterName(error)}", error);
             }
 
+            const string operationName = "openlineage import";
             var dryRun = parse.GetValue(common.DryRun);
             var tenant = connection.ResolveTenant(parse, environment, dryRun);
             var options = connection.BulkOptions(parse, dryRun);
-            using var client = connection.CreateClient(parse, environment, dryRun);
+            using var connected = connection.Connect(parse, environment, dryRun);
             OpenLineageImportResult imported;
             await using (var stream = eventsFile.OpenRead())
             {
@@ -174,29 +219,166 @@ internal static class CliApp
             }
 
             var json = parse.GetValue(common.Json);
-            var report = await BulkRunner.RunAsync(
-                new DataphinBulkLineage(client, tenant),
-                ToAsync(imported.Items),
-                options,
-                parse.GetValue(common.FailuresOut)?.FullName,
-                environment.Interactive && !json,
-                stderr,
-                "Registering",
-                cancellationToken).ConfigureAwait(false);
-            if (json)
+            if (imported.Items.Count == 0 && !parse.GetValue(common.AllowEmpty))
             {
-                ReportWriter.WriteJson(stdout, "openlineage import", options, report, imported);
-            }
-            else
-            {
-                ReportWriter.WriteUnmapped(stdout, imported);
-                ReportWriter.WriteHuman(stdout, "openlineage import", options, report);
+                if (!json)
+                {
+                    ReportWriter.WriteUnmapped(stdout, imported);
+                }
+
+                return await EmptyAsync(stdout, stderr, operationName, $"The events in '{eventsFile.FullName}' give no table pairs to register.", json).ConfigureAwait(false);
             }
 
-            var incomplete = imported.UnmappedDatasets.Count > 0 || imported.UnreadableEvents.Count > 0;
-            return incomplete ? ExitCodes.ItemsFailed : report.ExitCode;
+            BulkRunIdentity? identity = null;
+            if (!dryRun)
+            {
+                // The input is the events, the rules and the options that shape the pairs.
+                var input = new StringBuilder()
+                    .Append(await HashFileAsync(eventsFile.FullName, cancellationToken).ConfigureAwait(false)).Append('\n')
+                    .Append(await HashFileAsync(rulesFile.FullName, cancellationToken).ConfigureAwait(false)).Append('\n')
+                    .Append(tableLevel ? "table-level" : "column-only").Append('\n')
+                    .Append(check ? "check-asset-exist" : "no-check");
+                var sha = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(input.ToString())));
+                identity = new BulkRunIdentity(operationName, sha, imported.Items.Count, connected.Client.Endpoint.ToString(), tenant, connected.AccessKeyId is { } id ? BulkRunIdentity.HashAccessKeyId(id) : null);
+            }
+
+            var report = new BulkRunReport { Total = imported.Items.Count };
+            return await RunBulkAsync(
+                parse,
+                common,
+                environment,
+                stdout,
+                stderr,
+                operationName,
+                tenant,
+                options,
+                connected,
+                identity,
+                report,
+                ToAsync(imported.Items),
+                "Registering",
+                imported,
+                cancellationToken).ConfigureAwait(false);
         });
         return command;
+    }
+
+    /// <summary>The part every bulk command shares: open the journal, run, report, and return the exit code the report states.</summary>
+    private static async Task<int> RunBulkAsync(
+        ParseResult parse,
+        CommonOptions common,
+        CliEnvironment environment,
+        TextWriter stdout,
+        TextWriter stderr,
+        string operationName,
+        long tenant,
+        BulkOptions options,
+        CliConnection connected,
+        BulkRunIdentity? identity,
+        BulkRunReport report,
+        IAsyncEnumerable<LineageItem> items,
+        string verb,
+        OpenLineageImportResult? imported,
+        CancellationToken cancellationToken)
+    {
+        var json = parse.GetValue(common.Json);
+        using var store = identity is null ? null : OpenJournal(parse, common, environment, identity);
+        if (store is not null)
+        {
+            report.JournalPath = store.Path;
+            report.Resumed = store.Resumed;
+            report.SucceededEarlier = store.SucceededEarlier;
+            await stderr.WriteLineAsync(store.Resumed
+                ? $"Journal: {store.Path} (going on from an earlier run: {store.SucceededEarlier} of {identity!.ItemCount} items were done and are not sent again)"
+                : $"Journal: {store.Path} (if the run is interrupted, run the same command again to go on)").ConfigureAwait(false);
+            await stderr.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        report.CredentialSource = connected.CredentialSource;
+        options.RunStore = store;
+        options.RequestTracker = connected.Tracker;
+        await BulkRunner.RunAsync(
+            new DataphinBulkLineage(connected.Client, tenant),
+            items,
+            options,
+            report,
+            parse.GetValue(common.FailuresOut)?.FullName,
+            environment.Interactive && !json,
+            stderr,
+            verb,
+            cancellationToken).ConfigureAwait(false);
+
+        var exitCode = report.ExitCode;
+        if (imported is not null && exitCode == ExitCodes.Success && (imported.UnmappedDatasets.Count > 0 || imported.UnreadableEvents.Count > 0))
+        {
+            exitCode = ExitCodes.ItemsFailed;
+        }
+
+        if (json)
+        {
+            ReportWriter.WriteJson(stdout, operationName, options, report, tenant, exitCode, imported);
+        }
+        else
+        {
+            if (imported is not null)
+            {
+                ReportWriter.WriteUnmapped(stdout, imported);
+            }
+
+            ReportWriter.WriteHuman(stdout, operationName, options, report, tenant, exitCode);
+        }
+
+        return exitCode;
+    }
+
+    private static FileBulkRunStore OpenJournal(ParseResult parse, CommonOptions common, CliEnvironment environment, BulkRunIdentity identity)
+    {
+        var given = parse.GetValue(common.State);
+        var path = given?.FullName ?? Path.Combine(StateFolder.Runs(environment), $"{identity.Operation.Replace(' ', '-')}-{identity.Fingerprint}.jsonl");
+        try
+        {
+            return FileBulkRunStore.Open(path, identity, parse.GetValue(common.Fresh));
+        }
+        catch (BulkRunJournalException error)
+        {
+            var advice = error.Problem switch
+            {
+                BulkRunJournalProblem.DifferentRun => given is null
+                    ? " Pass --fresh to start over."
+                    : " Pass another --state file for this run, or --fresh to start this one over in it (what the journal holds is then lost).",
+                BulkRunJournalProblem.InUse => " Wait for that run to end, or pass another --state file.",
+                _ => " Pass --fresh to start over (what the journal holds is then lost), or another --state file.",
+            };
+            throw new CliUsageException(error.Message + advice, error);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new CliUsageException($"The journal '{path}' cannot be written: {error.Message} Pass --state <file> to keep it elsewhere.", error);
+        }
+    }
+
+    private static async Task<int> EmptyAsync(TextWriter stdout, TextWriter stderr, string operationName, string what, bool json)
+    {
+        var message = what + " Pass --allow-empty if that is expected.";
+        if (json)
+        {
+            ReportWriter.WriteJsonError(stdout, operationName, message, ExitCodes.ItemsFailed);
+        }
+        else
+        {
+            await stderr.WriteLineAsync(message).ConfigureAwait(false);
+        }
+
+        return ExitCodes.ItemsFailed;
+    }
+
+    private static async Task<string> HashFileAsync(string path, CancellationToken cancellationToken)
+    {
+        var stream = File.OpenRead(path);
+        await using (stream.ConfigureAwait(false))
+        {
+            return await BulkRunIdentity.Sha256Async(stream, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static LineageManifestFormat FormatFromPath(string path)
@@ -207,7 +389,7 @@ internal static class CliApp
         }
         catch (ArgumentException error)
         {
-            throw new CliUsageException(error.Message + " (or pass --format json|jsonl|csv)", error);
+            throw new CliUsageException(CliText.WithoutParameterName(error) + " (or pass --format json|jsonl|csv)", error);
         }
     }
 
@@ -225,15 +407,24 @@ internal static class CliApp
     {
         public Option<bool> DryRun { get; } = new("--dry-run") { Description = "Read and validate every item (and split large ones) without sending anything; needs no credentials." };
 
-        public Option<bool> Json { get; } = new("--json") { Description = "Print one machine-readable JSON summary instead of text (no progress bar)." };
+        public Option<bool> Json { get; } = new("--json") { Description = "Print one machine-readable JSON summary instead of text (no progress bar); its exitCode is the process's exit code." };
 
-        public Option<FileInfo?> FailuresOut { get; } = new("--failures-out") { Description = "Write the items that failed, were invalid or were cancelled to this manifest (format from its extension) to re-run them.", HelpName = "path" };
+        public Option<FileInfo?> FailuresOut { get; } = new("--failures-out") { Description = "Write the items that failed, were invalid or were cut off to this manifest (format from its extension), to fix and re-run.", HelpName = "path" };
+
+        public Option<FileInfo?> State { get; } = new("--state") { Description = "The journal of the run: every item's outcome is recorded as it happens, and running the same command with the same --state skips the items recorded as done. Default: a file named after the manifest, operation, endpoint and tenant in ~/.local/state/dataphin/runs ($XDG_STATE_HOME; %LOCALAPPDATA% on Windows).", HelpName = "file" };
+
+        public Option<bool> Fresh { get; } = new("--fresh") { Description = "Start over: ignore (and overwrite) an earlier journal of this run, and send every item." };
+
+        public Option<bool> AllowEmpty { get; } = new("--allow-empty") { Description = "Accept input with no items (exit 0) instead of reporting it as an error." };
 
         public void AddTo(Command command)
         {
             command.Options.Add(DryRun);
             command.Options.Add(Json);
             command.Options.Add(FailuresOut);
+            command.Options.Add(State);
+            command.Options.Add(Fresh);
+            command.Options.Add(AllowEmpty);
         }
     }
 }

@@ -17,9 +17,6 @@ internal sealed partial class ConnectionOptions
     };
 
     private (ParseResult Parse, ProfileChoice Choice)? _profile;
-
-    /// <summary>The settings the last client was created with (for <c>dataphin whoami</c>).</summary>
-    public DataphinClientOptions? EffectiveOptions { get; private set; }
     private (ParseResult Parse, CredentialChoice Choice)? _credential;
 
     /// <summary>The profile this command uses (loaded once per command line); its warnings go to standard error once.</summary>
@@ -75,7 +72,7 @@ internal sealed partial class ConnectionOptions
     public Setting<(Uri? Endpoint, string? Region)>? ResolveEndpoint(ParseResult parse, CliEnvironment environment)
     {
         static Uri ParseUri(string text, string origin)
-            => Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri) ? uri
+            => Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri) ? CheckEndpoint(uri, text, origin)
                 : throw new CliUsageException($"The endpoint '{text}' ({origin}) is not an absolute URL such as https://dataphin-public.cn-hangzhou.aliyuncs.com.");
 
         if (parse.GetValue(Endpoint) is { } endpoint && !string.IsNullOrWhiteSpace(endpoint))
@@ -85,7 +82,7 @@ internal sealed partial class ConnectionOptions
 
         if (parse.GetValue(Region) is { } region && !string.IsNullOrWhiteSpace(region))
         {
-            return new((null, region.Trim()), "--region");
+            return new((null, CheckRegion(region.Trim(), "--region")), "--region");
         }
 
         if (environment.GetVariable(EndpointVariable) is { } endpointVariable && !string.IsNullOrWhiteSpace(endpointVariable))
@@ -95,16 +92,16 @@ internal sealed partial class ConnectionOptions
 
         if (environment.GetVariable(RegionVariable) is { } regionVariable && !string.IsNullOrWhiteSpace(regionVariable))
         {
-            return new((null, regionVariable.Trim()), "$" + RegionVariable);
+            return new((null, CheckRegion(regionVariable.Trim(), "$" + RegionVariable)), "$" + RegionVariable);
         }
 
         var choice = ChooseProfile(parse, environment);
         if (choice.Profile?.Endpoint is { } profileEndpoint)
         {
-            return new((profileEndpoint, null), choice.Origin);
+            return new((CheckEndpoint(profileEndpoint, profileEndpoint.OriginalString, choice.Origin), null), choice.Origin);
         }
 
-        return choice.Profile?.RegionId is { } profileRegion ? new((null, profileRegion), choice.Origin) : null;
+        return choice.Profile?.RegionId is { } profileRegion ? new((null, CheckRegion(profileRegion, choice.Origin)), choice.Origin) : null;
     }
 
     /// <summary>The tenant and where it came from; <see langword="null"/> when nothing names one.</summary>
@@ -127,16 +124,12 @@ internal sealed partial class ConnectionOptions
         return choice.Profile?.TenantId is { } fromProfile ? new(fromProfile, choice.Origin) : null;
     }
 
-    /// <summary>The edition the profile names, when the command line set none.</summary>
+    /// <summary>The edition the profile names (used when --edition is not given; see <see cref="ResolveEdition"/>).</summary>
     public Setting<DataphinEdition>? ProfileEdition(ParseResult parse, CliEnvironment environment)
     {
         var choice = ChooseProfile(parse, environment);
         return choice.Profile?.Edition is { } edition ? new(edition, choice.Origin) : null;
     }
-
-    /// <summary>Fills what the command line left unset from the profile: today the edition.</summary>
-    public void ApplyProfile(DataphinClientOptions options, ParseResult parse, CliEnvironment environment)
-        => options.Edition ??= ProfileEdition(parse, environment)?.Value;
 
     /// <summary>
     /// The credential: the profile's own AccessKey or its credentialProfile section when it names one, else the default

@@ -3,53 +3,81 @@ using Dataphin.OpenApi.Testing;
 
 namespace Dataphin.OpenApi.Cli;
 
-/// <summary><c>dataphin emulator</c>: runs the local Dataphin emulator until Ctrl+C.</summary>
+/// <summary>
+/// <c>dataphin emulator</c>: runs the local Dataphin emulator until Ctrl+C. Its options are the standalone emulator's
+/// (<see cref="EmulatorCommandLine"/>): they are declared here only for help and read by the shared parser.
+/// </summary>
 internal static class EmulatorCommand
 {
-    public const string ReadyLine = "Press Ctrl+C to stop.";
+    public const string ReadyLine = EmulatorCommandLine.ReadyLine;
 
     public static Command Build(TextWriter stdout)
     {
-        var command = new Command("emulator", "Run the local Dataphin OpenAPI emulator on 127.0.0.1 until Ctrl+C: it verifies signatures, stores registered lineage and answers GetTableLineages. Point --endpoint at it.");
-        var port = new Option<int>("--port") { Description = "The TCP port on 127.0.0.1; 0 picks a free port.", DefaultValueFactory = _ => 0, HelpName = "n" };
-        var tenant = new Option<long>("--tenant") { Description = "The tenant id the emulator knows.", DefaultValueFactory = _ => DataphinEmulatorOptions.DefaultTenant, HelpName = "id" };
-        var noQuotas = new Option<bool>("--no-quotas") { Description = "Switch the emulator's per-level QPS quotas off (on by default, as in the Basic edition)." };
-        command.Options.Add(port);
-        command.Options.Add(tenant);
-        command.Options.Add(noQuotas);
+        var command = new Command("emulator", "Run the local Dataphin OpenAPI emulator on 127.0.0.1 until Ctrl+C: it verifies signatures, stores registered lineage, answers GetTableLineages, enforces an edition's quotas and can inject faults. Point --endpoint at it; GET <endpoint>/_emulator/state tells what it received and holds.");
+        var options = new List<(EmulatorCommandLineOption Definition, Option Option)>();
+        foreach (var definition in EmulatorCommandLine.Options)
+        {
+            Option option = definition.ValueName is null
+                ? new Option<bool>(definition.Name) { Description = definition.Description }
+                : new Option<string>(definition.Name) { Description = definition.Description, HelpName = definition.ValueName };
+            command.Options.Add(option);
+            options.Add((definition, option));
+        }
+
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var portValue = parse.GetValue(port);
-            if (portValue is < 0 or > 65535)
+            var args = new List<string>();
+            foreach (var (definition, option) in options)
             {
-                throw new CliUsageException($"--port must be between 0 and 65535; it was {portValue}.");
+                if (parse.GetResult(option) is null)
+                {
+                    continue;
+                }
+
+                if (definition.ValueName is null)
+                {
+                    if (parse.GetValue((Option<bool>)option))
+                    {
+                        args.Add(definition.Name);
+                    }
+                }
+                else
+                {
+                    args.Add(definition.Name);
+                    args.Add(parse.GetValue((Option<string>)option) ?? string.Empty);
+                }
             }
 
-            var options = new DataphinEmulatorOptions { Port = portValue, DefaultTenantId = parse.GetValue(tenant) };
-            if (parse.GetValue(noQuotas))
+            EmulatorCommandLine commandLine;
+            try
             {
-                options.Quotas = EmulatorQuotas.Disabled;
+                commandLine = EmulatorCommandLine.Parse(args);
+            }
+            catch (EmulatorCommandLineException error)
+            {
+                throw new CliUsageException(error.Message, error);
             }
 
             DataphinEmulator emulator;
             try
             {
-                emulator = await DataphinEmulator.StartAsync(options, cancellationToken).ConfigureAwait(false);
+                emulator = await commandLine.StartAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (IOException error)
             {
-                throw new CliUsageException($"The emulator cannot listen on port {portValue}: {error.Message}", error);
+                throw new CliUsageException($"The emulator cannot listen on port {commandLine.EmulatorOptions.Port}: {error.Message}", error);
             }
 
             await using (emulator.ConfigureAwait(false))
             {
-                await stdout.WriteLineAsync("Dataphin OpenAPI emulator").ConfigureAwait(false);
-                await stdout.WriteLineAsync($"  endpoint:        {emulator.Endpoint}").ConfigureAwait(false);
-                await stdout.WriteLineAsync($"  tenant:          {emulator.DefaultTenantId}").ConfigureAwait(false);
-                await stdout.WriteLineAsync($"  AccessKey id:    {emulator.AccessKeyId} (the emulator's fixed test key; its secret is {DataphinEmulatorOptions.DefaultAccessKeySecret})").ConfigureAwait(false);
-                await stdout.WriteLineAsync($"  try:             ALIBABA_CLOUD_ACCESS_KEY_ID={emulator.AccessKeyId} ALIBABA_CLOUD_ACCESS_KEY_SECRET=... dataphin lineage add --file lineage.csv --endpoint {emulator.Endpoint} --tenant {emulator.DefaultTenantId}").ConfigureAwait(false);
-                await stdout.WriteLineAsync($"  then:            dataphin lineage show --table dataphin.dw_project.dwd_trade_order_di --endpoint {emulator.Endpoint} --tenant {emulator.DefaultTenantId}").ConfigureAwait(false);
-                await stdout.WriteLineAsync("                   (the emulator names a table given by its properties catalog.schema.name; one given by GUID, by its GUID)").ConfigureAwait(false);
+                foreach (var line in commandLine.DescribeRunning(emulator))
+                {
+                    await stdout.WriteLineAsync(line).ConfigureAwait(false);
+                }
+
+                await stdout.WriteLineAsync($"  try:               ALIBABA_CLOUD_ACCESS_KEY_ID={emulator.AccessKeyId} ALIBABA_CLOUD_ACCESS_KEY_SECRET=... dataphin lineage add --file lineage.csv --endpoint {emulator.Endpoint} --tenant {emulator.DefaultTenantId}").ConfigureAwait(false);
+                await stdout.WriteLineAsync($"  then:              dataphin lineage show --table dataphin.dw_project.dwd_trade_order_di --endpoint {emulator.Endpoint} --tenant {emulator.DefaultTenantId}").ConfigureAwait(false);
+                await stdout.WriteLineAsync("                     (the emulator names a table given by its properties catalog.schema.name; one given by GUID, by its GUID)").ConfigureAwait(false);
                 await stdout.WriteLineAsync(ReadyLine).ConfigureAwait(false);
                 await stdout.FlushAsync(CancellationToken.None).ConfigureAwait(false);
                 try
@@ -62,7 +90,7 @@ internal static class EmulatorCommand
                 {
                 }
 
-                await stdout.WriteLineAsync($"Stopping; {emulator.RequestsReceived} requests were received.").ConfigureAwait(false);
+                await stdout.WriteLineAsync(EmulatorCommandLine.DescribeStopping(emulator)).ConfigureAwait(false);
             }
 
             return ExitCodes.Success;

@@ -10,19 +10,22 @@ namespace Dataphin.OpenApi.Cli;
 /// <summary>Writes the outcome of a bulk command, for people or (with --json) as one JSON document.</summary>
 internal static class ReportWriter
 {
-    public static void WriteHuman(TextWriter output, string operation, BulkOptions options, BulkRunReport report)
+    private static readonly JsonWriterOptions JsonOptions = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>The summary for people: one line per distinct problem (identical ones folded with a count), the totals, why the run stopped, and how to go on.</summary>
+    public static void WriteHuman(TextWriter output, string operation, BulkOptions options, BulkRunReport report, long tenant, int exitCode)
     {
-        foreach (var problem in report.Problems)
+        foreach (var group in report.ProblemGroups.OrderBy(g => g.Order))
         {
-            output.WriteLine(DescribeProblem(problem));
+            output.WriteLine(DescribeGroup(group));
         }
 
-        if (report.Summary.Total > report.Problems.Count + report.Summary.Succeeded + report.Summary.Validated)
+        if (report.ProblemsNotShown > 0)
         {
-            output.WriteLine($"(only the first {BulkRunner.MaxReportedProblems} problem items are listed)");
+            output.WriteLine($"(and {Count(report.ProblemsNotShown, "more item")} with other problems, not listed)");
         }
 
-        foreach (var error in report.FailureWriteErrors)
+        foreach (var error in report.FailureWriteErrors.Distinct())
         {
             output.WriteLine("Could not write to the failures file: " + error);
         }
@@ -32,40 +35,26 @@ internal static class ReportWriter
             output.WriteLine($"The input broke off: {input.Message}");
         }
 
-        var s = report.Summary;
-        var text = new StringBuilder();
-        text.Append(options.DryRun ? "Dry run of " : string.Empty).Append(operation).Append(": ")
-            .Append(Count(s.Total, "item")).Append(": ");
-        if (options.DryRun)
+        if (report.IgnoredProperties.Count > 0)
         {
-            text.Append(s.Validated.ToString(CultureInfo.InvariantCulture)).Append(" valid, ");
-        }
-        else
-        {
-            text.Append(s.Succeeded.ToString(CultureInfo.InvariantCulture)).Append(" succeeded, ")
-                .Append(s.Failed.ToString(CultureInfo.InvariantCulture)).Append(" failed, ");
+            var ignored = string.Join(" and ", report.IgnoredProperties.Select(p => $"{p.Key} (on {Count(p.Value, "item")})"));
+            output.WriteLine($"Note: this is an add manifest; a delete has no use for {ignored}, so they were ignored.");
         }
 
-        text.Append(s.SkippedInvalid.ToString(CultureInfo.InvariantCulture)).Append(" invalid, ")
-            .Append(s.Cancelled.ToString(CultureInfo.InvariantCulture)).Append(" cancelled");
-        if (!options.DryRun)
+        output.WriteLine(SummaryLine(operation, options, report));
+        if (CliText.StopExplanation(report.StopReason, report.Final?.StopError, options, tenant, report.CredentialSource) is { } explanation)
         {
-            text.Append("; ").Append(Count(s.CallsSent, "call")).Append(" (")
-                .Append(s.CallsFailed.ToString(CultureInfo.InvariantCulture)).Append(" failed)");
+            output.WriteLine(explanation);
         }
 
-        text.Append('.');
-        if (s.WasCancelled)
+        if (report.JournalPath is not null)
         {
-            text.Append(" The run was cancelled; items not yet read were not attempted.");
+            var left = report.Failed + report.NotAttempted;
+            output.WriteLine(left > 0
+                ? $"Journal: {report.JournalPath}. Running the same command again sends the {Count(left, "item")} not done and skips the {(report.Succeeded + report.AlreadyDone).ToString(CultureInfo.InvariantCulture)} done."
+                : $"Journal: {report.JournalPath}. Every item is done; running the same command again sends nothing (add --fresh to send everything again).");
         }
 
-        if (options.DryRun)
-        {
-            text.Append(" Nothing was sent.");
-        }
-
-        output.WriteLine(text.ToString());
         if (report.FailuresFile is not null)
         {
             output.WriteLine($"{report.FailuresWritten} item(s) left to do were written to {report.FailuresFile}; fix them if needed and run it again with --file.");
@@ -73,10 +62,15 @@ internal static class ReportWriter
             {
                 output.WriteLine($"{report.FailuresUnreadable} item(s) could not be read and are not in it: fix them in the manifest at the lines listed above.");
             }
+
+            if (report.NotAttempted > 0 && !options.DryRun)
+            {
+                output.WriteLine("Items the run did not reach are not in it: run the same command again to send them.");
+            }
         }
-        else if (report.ExitCode != ExitCodes.Success && !options.DryRun)
+        else if (exitCode == ExitCodes.ItemsFailed && report.Failed + report.Invalid > 0 && !options.DryRun)
         {
-            output.WriteLine("Pass --failures-out <path> to write the items left to do as a manifest for a re-run.");
+            output.WriteLine("Pass --failures-out <path> to write the items left to do as a manifest to fix and re-run.");
         }
     }
 
@@ -94,25 +88,58 @@ internal static class ReportWriter
         }
     }
 
-    public static void WriteJson(TextWriter output, string operation, BulkOptions options, BulkRunReport report, OpenLineageImportResult? imported = null)
+    /// <summary>
+    /// The --json summary: <c>total = succeeded + failed + invalid + notAttempted + skippedAlreadyDone</c>, and
+    /// <c>exitCode</c> is the process's exit code.
+    /// </summary>
+    public static void WriteJson(TextWriter output, string operation, BulkOptions options, BulkRunReport report, long tenant, int exitCode, OpenLineageImportResult? imported = null)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var json = new Utf8JsonWriter(buffer, JsonOptions))
         {
-            var s = report.Summary;
+            var final = report.Final;
             json.WriteStartObject();
             json.WriteString("operation", operation);
             json.WriteBoolean("dryRun", options.DryRun);
-            json.WriteNumber("exitCode", report.ExitCode);
-            json.WriteNumber("total", s.Total);
-            json.WriteNumber("succeeded", s.Succeeded);
-            json.WriteNumber("failed", s.Failed);
-            json.WriteNumber("skippedInvalid", s.SkippedInvalid);
-            json.WriteNumber("cancelled", s.Cancelled);
-            json.WriteNumber("validated", s.Validated);
-            json.WriteNumber("callsSent", s.CallsSent);
-            json.WriteNumber("callsFailed", s.CallsFailed);
-            json.WriteBoolean("wasCancelled", s.WasCancelled);
+            json.WriteNumber("exitCode", exitCode);
+            json.WriteNumber("total", report.Total);
+            json.WriteNumber("succeeded", report.Succeeded);
+            json.WriteNumber("failed", report.Failed);
+            json.WriteNumber("invalid", report.Invalid);
+            json.WriteNumber("notAttempted", report.NotAttempted);
+            json.WriteNumber("skippedAlreadyDone", report.AlreadyDone);
+            json.WriteNumber("validated", report.Summary.Validated);
+            json.WriteNumber("callsSent", report.CallsSent);
+            json.WriteNumber("callsShortCircuited", final?.CallsShortCircuited ?? 0);
+            json.WriteNumber("throttledAnswers", final?.ThrottledAnswers ?? 0);
+            json.WriteNumber("pausedSeconds", Math.Round((final?.PausedFor ?? TimeSpan.Zero).TotalSeconds, 3));
+            json.WriteString("stopReason", StopReasonName(report.StopReason));
+            if (CliText.StopExplanation(report.StopReason, report.Final?.StopError, options, tenant, report.CredentialSource) is { } explanation)
+            {
+                json.WriteString("message", explanation);
+            }
+
+            if (report.JournalPath is not null)
+            {
+                json.WriteString("journal", report.JournalPath);
+                json.WriteBoolean("resumed", report.Resumed);
+            }
+            else
+            {
+                json.WriteNull("journal");
+            }
+
+            if (report.IgnoredProperties.Count > 0)
+            {
+                json.WriteStartObject("ignoredProperties");
+                foreach (var (name, items) in report.IgnoredProperties)
+                {
+                    json.WriteNumber(name, items);
+                }
+
+                json.WriteEndObject();
+            }
+
             if (report.InputError is { } input)
             {
                 json.WriteStartObject("inputError");
@@ -157,21 +184,131 @@ internal static class ReportWriter
         output.WriteLine(Encoding.UTF8.GetString(buffer.ToArray()));
     }
 
+    /// <summary>The --json output of a command that could not start (exit code 2): the message, and the exit code.</summary>
+    public static void WriteJsonError(TextWriter output, string? operation, string message, int exitCode)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, JsonOptions))
+        {
+            json.WriteStartObject();
+            if (operation is not null)
+            {
+                json.WriteString("operation", operation);
+            }
+
+            json.WriteNumber("exitCode", exitCode);
+            json.WriteString("error", message);
+            json.WriteEndObject();
+        }
+
+        output.WriteLine(Encoding.UTF8.GetString(buffer.ToArray()));
+    }
+
+    public static string StopReasonName(BulkStopReason reason) => reason switch
+    {
+        BulkStopReason.None => "completed",
+        BulkStopReason.Cancelled => "interrupted",
+        BulkStopReason.AccountError => "accountError",
+        BulkStopReason.PauseBudgetExhausted => "pauseBudgetExhausted",
+        _ => "journalError",
+    };
+
+    private static string SummaryLine(string operation, BulkOptions options, BulkRunReport report)
+    {
+        var text = new StringBuilder();
+        text.Append(options.DryRun ? "Dry run of " : string.Empty).Append(operation).Append(": ")
+            .Append(Count(report.Total, "item")).Append(": ");
+        if (options.DryRun)
+        {
+            text.Append(report.Summary.Validated.ToString(CultureInfo.InvariantCulture)).Append(" valid, ")
+                .Append(report.Invalid.ToString(CultureInfo.InvariantCulture)).Append(" invalid");
+            if (report.NotAttempted > report.Summary.Validated)
+            {
+                text.Append(", ").Append((report.NotAttempted - report.Summary.Validated).ToString(CultureInfo.InvariantCulture)).Append(" not read");
+            }
+
+            return text.Append(". Nothing was sent.").ToString();
+        }
+
+        text.Append(report.Succeeded.ToString(CultureInfo.InvariantCulture)).Append(" succeeded, ")
+            .Append(report.Failed.ToString(CultureInfo.InvariantCulture)).Append(" failed, ")
+            .Append(report.Invalid.ToString(CultureInfo.InvariantCulture)).Append(" invalid, ")
+            .Append(report.NotAttempted.ToString(CultureInfo.InvariantCulture)).Append(" not attempted");
+        if (report.AlreadyDone > 0)
+        {
+            text.Append(", ").Append(report.AlreadyDone.ToString(CultureInfo.InvariantCulture)).Append(" already done earlier");
+        }
+
+        text.Append("; ").Append(Count(report.CallsSent, "request")).Append(" sent");
+        if (report.Final is { } final)
+        {
+            if (final.CallsShortCircuited > 0)
+            {
+                text.Append(", ").Append(Count(final.CallsShortCircuited, "call")).Append(" held back by the client");
+            }
+
+            if (final.ThrottledAnswers is > 0)
+            {
+                text.Append(", ").Append(Count(final.ThrottledAnswers.Value, "throttling answer"));
+            }
+
+            if (final.PausedFor > TimeSpan.Zero)
+            {
+                text.Append(", paused ").Append(Durations.Format(final.PausedFor));
+            }
+        }
+
+        return text.Append('.').ToString();
+    }
+
+    private static string DescribeGroup(BulkRunReport.ProblemGroup group)
+    {
+        var first = group.Examples[0];
+        var text = new StringBuilder().Append(group.Label).Append(' ');
+        if (group.Count == 1)
+        {
+            text.Append(Where(first)).Append(": ").Append(group.Text);
+            if (first.Error is DataphinRequestException { RequestId: { } requestId })
+            {
+                text.Append(" (RequestId ").Append(requestId).Append(')');
+            }
+
+            return text.ToString();
+        }
+
+        text.Append(Count(group.Count, "item")).Append(" (").Append(string.Join(", ", group.Examples.Select(Where)));
+        if (group.Count > group.Examples.Count)
+        {
+            text.Append(" and ").Append((group.Count - group.Examples.Count).ToString(CultureInfo.InvariantCulture)).Append(" more");
+        }
+
+        return text.Append("): ").Append(group.Text).ToString();
+    }
+
+    private static string Where(BulkItemResult problem)
+        => problem.LineNumber is { } line && !problem.Id.StartsWith("line", StringComparison.Ordinal) ? $"{problem.Id} (line {line})" : problem.Id;
+
     private static void WriteProblem(Utf8JsonWriter json, BulkItemResult problem)
     {
         json.WriteStartObject();
         json.WriteString("id", problem.Id);
+        json.WriteNumber("item", problem.Index + 1);
         if (problem.LineNumber is { } line)
         {
             json.WriteNumber("line", line);
         }
 
-        json.WriteString("status", problem.Status.ToString());
+        json.WriteString("status", problem.Status switch
+        {
+            BulkItemStatus.Failed => "failed",
+            BulkItemStatus.SkippedInvalid => "invalid",
+            _ => "notAttempted",
+        });
         if (problem.Error is { } error)
         {
             json.WriteStartObject("error");
-            json.WriteString("type", error.GetType().Name);
-            json.WriteString("message", error.Message);
+            json.WriteString("kind", CliText.Kind(error));
+            json.WriteString("message", CliText.Failure(error));
             if (error is DataphinRequestException request)
             {
                 json.WriteNumber("httpStatus", request.Status);
@@ -247,38 +384,6 @@ internal static class ReportWriter
 
         json.WriteEndArray();
         json.WriteEndObject();
-    }
-
-    private static string DescribeProblem(BulkItemResult problem)
-    {
-        var where = problem.LineNumber is { } line && !problem.Id.StartsWith("line", StringComparison.Ordinal) ? $"{problem.Id} (line {line})" : problem.Id;
-        var label = problem.Status switch
-        {
-            BulkItemStatus.Failed => "FAILED",
-            BulkItemStatus.SkippedInvalid => "INVALID",
-            BulkItemStatus.Cancelled => "CANCELLED",
-            _ => problem.Status.ToString().ToUpperInvariant(),
-        };
-        var text = new StringBuilder().Append(label).Append(' ').Append(where).Append(": ");
-        if (problem.Error is { } error)
-        {
-            text.Append(error.Message);
-            var failedParts = problem.Parts.Count(p => p.Status == BulkPartStatus.Failed);
-            if (problem.Parts.Count > 1)
-            {
-                text.Append(CultureInfo.InvariantCulture, $" ({failedParts} of {Count(problem.Parts.Count, "call")} failed)");
-            }
-        }
-        else if (problem.ValidationErrors.Count > 0)
-        {
-            text.Append(string.Join("; ", problem.ValidationErrors.Select(v => v.ToString())));
-        }
-        else
-        {
-            text.Append("not finished before the run was cancelled");
-        }
-
-        return text.ToString();
     }
 
     private static string Count(long count, string noun)

@@ -62,21 +62,22 @@ internal static class WhoamiCommand
                 report.Warnings.AddRange(resolution.Warnings);
             }
 
-            DataphinClient? client = null;
+            // --edition, else the profile's (not asked again when the profile could not be read: that is reported above).
+            var edition = parse.GetValue(connection.Edition) is null && profile is null ? null : Try(report, () => connection.ResolveEdition(parse, environment));
+            report.Edition = edition?.Value.ToString();
+            report.EditionFrom = edition?.Origin;
+
+            CliConnection? connected = null;
             if (report.Problems.Count == 0)
             {
-                client = Try(report, () => connection.CreateClient(parse, environment, dryRun: false));
+                connected = Try(report, () => connection.Connect(parse, environment, dryRun: false));
             }
 
-            var edition = connection.EffectiveOptions?.Edition ?? (profile is null ? null : Try(report, () => connection.ProfileEdition(parse, environment))?.Value);
-            report.Edition = edition?.ToString();
-            report.EditionFrom = edition is null ? null : profile?.Origin;
-
-            using (client)
+            using (connected)
             {
-                if (client is not null && !parse.GetValue(offline))
+                if (connected is not null && !parse.GetValue(offline))
                 {
-                    await CheckAsync(client, report.Tenant!.Value, report, cancellationToken).ConfigureAwait(false);
+                    await CheckAsync(connected.Client, report.Tenant!.Value, report, cancellationToken).ConfigureAwait(false);
                 }
             }
 

@@ -1,22 +1,23 @@
 using System.Runtime.InteropServices;
-using Dataphin.OpenApi.Emulator;
 using Dataphin.OpenApi.Testing;
 
-EmulatorArguments arguments;
+EmulatorCommandLine commandLine;
 try
 {
-    arguments = EmulatorArguments.Parse(args);
+    commandLine = EmulatorCommandLine.Parse(args);
 }
-catch (FormatException e)
+catch (EmulatorCommandLineException e)
 {
     Console.Error.WriteLine(e.Message);
-    Console.Error.WriteLine(EmulatorArguments.Usage);
+    Console.Error.WriteLine("Usage: dataphin-emulator [options]");
+    Console.Error.WriteLine(EmulatorCommandLine.Usage);
     return 2;
 }
 
-if (arguments.ShowHelp)
+if (commandLine.ShowHelp)
 {
-    Console.WriteLine(EmulatorArguments.Usage);
+    Console.WriteLine("Usage: dataphin-emulator [options]");
+    Console.WriteLine(EmulatorCommandLine.Usage);
     return 0;
 }
 
@@ -30,29 +31,36 @@ void Stop(PosixSignalContext context)
 using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
 using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
-await using var emulator = await DataphinEmulator.StartAsync(arguments.Options);
-var quotas = emulator.Quotas;
-Console.WriteLine("Dataphin OpenAPI emulator (dataphin-public 2023-06-30)");
-Console.WriteLine($"  endpoint:          {emulator.Endpoint}");
-Console.WriteLine($"  tenant (OpTenantId): {emulator.DefaultTenantId}");
-Console.WriteLine($"  AccessKey id:      {emulator.AccessKeyId}");
-Console.WriteLine($"  AccessKey secret:  {emulator.AccessKeySecret}");
-if (emulator.SecurityToken is not null)
-{
-    Console.WriteLine("  security token:    required (the value given with --security-token)");
-}
-
-Console.WriteLine($"  quotas:            {(quotas.Enabled ? quotas.SharedQps is { } shared ? $"{shared} QPS shared by all levels" : $"Level 1 {quotas.Level1Qps} / Level 2 {quotas.Level2Qps} / Level 3 {quotas.Level3Qps} QPS" : "off")}");
-Console.WriteLine("Press Ctrl+C to stop.");
+DataphinEmulator emulator;
 try
 {
-#pragma warning disable RS0030 // Banned API: an infinite wait that only Ctrl+C or SIGTERM ends; no clock is read or waited on.
-    await Task.Delay(Timeout.Infinite, stop.Token);
-#pragma warning restore RS0030
+    emulator = await commandLine.StartAsync(stop.Token);
 }
-catch (OperationCanceledException)
+catch (IOException e)
 {
+    Console.Error.WriteLine($"The emulator cannot listen on port {commandLine.EmulatorOptions.Port}: {e.Message}");
+    return 2;
 }
 
-Console.WriteLine($"Stopping; {emulator.RequestsReceived} requests were received.");
+await using (emulator)
+{
+    foreach (var line in commandLine.DescribeRunning(emulator))
+    {
+        Console.WriteLine(line);
+    }
+
+    Console.WriteLine(EmulatorCommandLine.ReadyLine);
+    try
+    {
+#pragma warning disable RS0030 // Banned API: an infinite wait that only Ctrl+C or SIGTERM ends; no clock is read or waited on.
+        await Task.Delay(Timeout.Infinite, stop.Token);
+#pragma warning restore RS0030
+    }
+    catch (OperationCanceledException)
+    {
+    }
+
+    Console.WriteLine(EmulatorCommandLine.DescribeStopping(emulator));
+}
+
 return 0;

@@ -200,6 +200,16 @@ public sealed class DataphinEmulator : IAsyncDisposable
         _state.Lineage.Add(tenantId, command!, throughApi: false);
     }
 
+    /// <summary>
+    /// What the emulator has received and holds, as served at <c>GET /_emulator/state</c>: requests per action and how
+    /// they were answered, throttling answers, the lineage stored, and repeated registrations.
+    /// </summary>
+    /// <returns>A snapshot.</returns>
+    public EmulatorStatistics GetStatistics() => _state.Counters.Snapshot(_state.Lineage.Counts());
+
+    /// <summary>The address of the statistics (<see cref="GetStatistics"/>) as JSON, for scripts: <c>GET {Endpoint}_emulator/state</c>.</summary>
+    public Uri StateEndpoint => new(Endpoint, EmulatorRequestHandler.StatePath.TrimStart('/'));
+
     /// <summary>Removes all lineage of a tenant.</summary>
     /// <param name="tenantId">The tenant id.</param>
     public void ClearLineage(long tenantId) => _state.Lineage.Clear(tenantId);

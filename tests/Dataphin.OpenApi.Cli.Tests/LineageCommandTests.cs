@@ -16,7 +16,7 @@ public class LineageCommandTests
         var run = await CliRun.RunAsync(handler, "lineage", "add", "--file", CliRun.Sample(sample));
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Contains($"lineage add: {items} items: {items} succeeded, 0 failed, 0 invalid, 0 cancelled; {items} calls (0 failed).", run.Stdout);
+        Assert.Contains($"lineage add: {items} items: {items} succeeded, 0 failed, 0 invalid, 0 not attempted; {items} requests sent.", run.Stdout);
         Assert.Equal(items, handler.Requests.Count);
         Assert.All(handler.Requests, r => Assert.Equal("AddRegisterLineage", r.Action));
         Assert.All(handler.Requests, r => Assert.Equal("300001234", r.Query["OpTenantId"]));
@@ -69,11 +69,11 @@ public class LineageCommandTests
         var failures = Path.Combine(Path.GetTempPath(), $"dataphin-cli-{Guid.NewGuid():N}.csv");
         try
         {
-            var first = CliRun.FailingFor("dim_user");
+            var first = CliRun.FailingFor("dim_user", System.Net.HttpStatusCode.BadRequest, "InvalidParameter.AssetNotFound");
             var run = await CliRun.RunAsync(first, "lineage", "add", "--file", CliRun.Sample("manifests/lineage.csv"), "--failures-out", failures);
 
             Assert.Equal(1, run.ExitCode);
-            Assert.Contains("FAILED lines 5-6: AddRegisterLineage failed: HTTP 503 ServiceUnavailable", run.Stdout);
+            Assert.Contains("FAILED lines 5-6: AddRegisterLineage failed: HTTP 400 InvalidParameter.AssetNotFound: The service refused it. (RequestId req-fail)", run.Stdout);
             Assert.Contains($"1 item(s) left to do were written to {failures}", run.Stdout);
 
             var second = new FakeDataphinTransport();
@@ -117,7 +117,7 @@ public class LineageCommandTests
     [Fact]
     public async Task Json_output_is_one_machine_readable_summary()
     {
-        var handler = CliRun.FailingFor("ads_gmv_daily");
+        var handler = CliRun.FailingFor("ads_gmv_daily", System.Net.HttpStatusCode.BadRequest, "InvalidParameter.AssetNotFound");
 
         var run = await CliRun.RunAsync(handler, "lineage", "add", "--file", CliRun.Sample("manifests/lineage.csv"), "--json");
 
@@ -130,7 +130,8 @@ public class LineageCommandTests
         Assert.Equal(1, root.GetProperty("exitCode").GetInt32());
         var problem = Assert.Single(root.GetProperty("problems").EnumerateArray());
         Assert.Equal("line 7", problem.GetProperty("id").GetString());
-        Assert.Equal(503, problem.GetProperty("error").GetProperty("httpStatus").GetInt32());
+        Assert.Equal(400, problem.GetProperty("error").GetProperty("httpStatus").GetInt32());
+        Assert.Equal("serviceError", problem.GetProperty("error").GetProperty("kind").GetString());
         Assert.Equal("req-fail", problem.GetProperty("error").GetProperty("requestId").GetString());
     }
 

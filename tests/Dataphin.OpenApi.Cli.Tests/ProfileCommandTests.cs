@@ -21,10 +21,67 @@ public sealed class ProfileCommandTests
 
         Assert.Equal(0, fromProfile.ExitCode);
         Assert.Equal(3, emulator.GetLineage(300007777).Count);
-        Assert.Equal(1, otherTenant.ExitCode);
+        Assert.Equal(ExitCodes.Stopped, otherTenant.ExitCode);
         Assert.Contains("has no access to tenant 300001234", otherTenant.Stdout);
+        Assert.Contains("The run stopped after the first such answer", otherTenant.Stdout);
         Assert.All(emulator.Requests, r => Assert.Equal("LTAI5tDataphinIssued", r.AccessKeyId));
         Assert.All(emulator.Requests, r => Assert.Equal("static_ak", r.Headers["x-acs-credentials-provider"]));
+
+        // Without --state, the journals go to the state folder under the tool's home folder, never the real one.
+        Assert.Equal(2, Directory.GetFiles(home.PathOf(".local/state/dataphin/runs"), "lineage-add-*.jsonl").Length);
+    }
+
+    [Fact]
+    public async Task The_profiles_edition_is_the_bulk_commands_default_and_edition_on_the_command_line_wins()
+    {
+        using var home = new CliHome();
+        home.Write(".dataphin/config.json", "{\"current\":\"dp\",\"profiles\":{\"dp\":{\"regionId\":\"cn-hangzhou\",\"tenantId\":1,\"edition\":\"Agile\"}}}");
+        var manifest = CliRun.Sample("manifests/lineage.csv");
+
+        var levelQuota = await home.RunAsync("lineage", "add", "--file", manifest, "--dry-run", "--level2-qps", "10");
+        var sharedQuota = await home.RunAsync("lineage", "add", "--file", manifest, "--dry-run", "--shared-qps", "3");
+        var overridden = await home.RunAsync("lineage", "add", "--file", manifest, "--dry-run", "--level2-qps", "10", "--edition", "Basic");
+
+        Assert.Equal(ExitCodes.UsageError, levelQuota.ExitCode);
+        Assert.Contains("The Agile edition (profile 'dp') has one quota for all levels: use --shared-qps", levelQuota.Stderr);
+        Assert.Equal(0, sharedQuota.ExitCode);
+        Assert.Equal(0, overridden.ExitCode);
+    }
+
+    [Fact]
+    public async Task A_profile_endpoint_with_plain_http_to_another_machine_is_refused_before_anything_is_sent()
+    {
+        using var home = new CliHome();
+        home.Secret("profile-secret");
+        home.Write(".dataphin/config.json", "{\"current\":\"dp\",\"profiles\":{\"dp\":{\"endpoint\":\"http://dataphin.example.com\",\"tenantId\":1,\"accessKeyId\":\"LTAI5tProfileKey\",\"accessKeySecret\":\"profile-secret\"}}}");
+
+        var run = await home.RunAsync("lineage", "add", "--file", CliRun.Sample("manifests/lineage.csv"));
+        var whoami = await home.RunAsync("whoami", "--no-call");
+
+        Assert.Equal(ExitCodes.UsageError, run.ExitCode);
+        Assert.Contains("The endpoint 'http://dataphin.example.com' (profile 'dp') uses plain http to another machine", run.Stderr);
+        Assert.DoesNotContain("AllowInsecureHttp", run.Stderr);
+        Assert.False(Directory.Exists(home.PathOf(".local/state/dataphin/runs")));
+        Assert.Equal(ExitCodes.UsageError, whoami.ExitCode);
+        Assert.Contains("Problem:     The endpoint 'http://dataphin.example.com' (profile 'dp') uses plain http", whoami.Stdout);
+    }
+
+    [Fact]
+    public async Task A_wrong_secret_in_the_profile_stops_the_run_and_the_advice_names_the_profile()
+    {
+        await using var emulator = await DataphinEmulator.StartAsync(new DataphinEmulatorOptions { Quotas = EmulatorQuotas.Disabled });
+        using var home = new CliHome();
+        home.Secret("profile-secret-that-is-wrong", emulator.AccessKeySecret);
+        home.Write(".dataphin/config.json", $"{{\"current\":\"dp\",\"profiles\":{{\"dp\":{{\"endpoint\":\"{emulator.Endpoint}\",\"tenantId\":{emulator.DefaultTenantId},\"accessKeyId\":\"{emulator.AccessKeyId}\",\"accessKeySecret\":\"profile-secret-that-is-wrong\"}}}}}}");
+
+        var run = await home.RunAsync("lineage", "add", "--file", CliRun.Sample("manifests/lineage.jsonl"), "--json");
+
+        Assert.Equal(ExitCodes.Stopped, run.ExitCode);
+        using var json = JsonDocument.Parse(run.Stdout);
+        Assert.Equal("accountError", json.RootElement.GetProperty("stopReason").GetString());
+        Assert.Contains($"check the AccessKey secret (from the AccessKey of Dataphin profile 'dp' in {home.ProfileFile})", json.RootElement.GetProperty("message").GetString());
+        Assert.DoesNotContain("ALIBABA_CLOUD_ACCESS_KEY_SECRET", json.RootElement.GetProperty("message").GetString());
+        Assert.Empty(emulator.GetLineage(emulator.DefaultTenantId));
     }
 
     [Fact]

@@ -158,6 +158,33 @@ public sealed class WhoamiCommandTests
     }
 
     [Fact]
+    public async Task The_edition_option_wins_over_the_profiles_and_a_wrong_one_is_a_problem_named_in_the_report()
+    {
+        using var home = new CliHome();
+        home.Secret("profile-secret");
+        home.Write(".dataphin/config.json", "{\"current\":\"p\",\"profiles\":{\"p\":{\"regionId\":\"cn-hangzhou\",\"tenantId\":3,\"edition\":\"Basic\",\"accessKeyId\":\"LTAI5tProfileKey\",\"accessKeySecret\":\"profile-secret\"}}}");
+
+        var profile = await home.RunAsync("whoami", "--no-call");
+        var option = await home.RunAsync("whoami", "--no-call", "--edition", "agile");
+        var json = await home.RunAsync("whoami", "--no-call", "--edition", "Intelligent", "--json");
+        var wrong = await home.RunAsync("whoami", "--no-call", "--edition", "Enterprise");
+
+        Assert.Equal(0, profile.ExitCode);
+        Assert.Contains("Edition:     Basic (from profile 'p')", profile.Stdout);
+        Assert.Equal(0, option.ExitCode);
+        Assert.Contains("Edition:     Agile (from --edition)", option.Stdout);
+        using (var document = JsonDocument.Parse(json.Stdout))
+        {
+            Assert.Equal("Intelligent", document.RootElement.GetProperty("edition").GetProperty("value").GetString());
+            Assert.Equal("--edition", document.RootElement.GetProperty("edition").GetProperty("from").GetString());
+        }
+
+        Assert.Equal(ExitCodes.UsageError, wrong.ExitCode);
+        Assert.Contains("Problem:     --edition 'Enterprise' is not one of Personal, Agile, Basic, Intelligent.", wrong.Stdout);
+        Assert.Single(wrong.Stdout.Split('\n'), line => line.StartsWith("Problem:", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Files_holding_secrets_that_others_can_read_are_warned_about()
     {
         if (OperatingSystem.IsWindows())

@@ -15,6 +15,29 @@ internal static class JsonManifestReader
 
     public static async IAsyncEnumerable<LineageItem> ReadAsync(Stream stream, LineageManifestOperation operation, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        await foreach (var item in RawItemsAsync(stream, cancellationToken).ConfigureAwait(false))
+        {
+            yield return FirstUtf8Problem(item) is { } problem
+                ? ManifestItemParser.Malformed("line " + item.Line.ToString(CultureInfo.InvariantCulture), item.Line, "$", problem.ItemMessage)
+                : ManifestItemParser.Parse(item.Json, item.Line, operation);
+        }
+    }
+
+    /// <summary>How many items the manifest holds, found by walking its structure without reading the items.</summary>
+    public static async Task<long> CountAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        long count = 0;
+        await foreach (var _ in RawItemsAsync(stream, cancellationToken).ConfigureAwait(false))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    /// <summary>The bytes of every item with where it starts; throws <see cref="LineageManifestException"/> (after the items before it) when the structure is broken.</summary>
+    private static async IAsyncEnumerable<FoundItem> RawItemsAsync(Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         var buffer = new byte[InitialBufferSize];
         var length = 0;
         var final = false;
@@ -58,9 +81,7 @@ internal static class JsonManifestReader
             var consumed = scanner.Scan(buffer.AsSpan(0, length), bufferBase, final, found);
             foreach (var item in found)
             {
-                yield return FirstUtf8Problem(item) is { } problem
-                    ? ManifestItemParser.Malformed("line " + item.Line.ToString(CultureInfo.InvariantCulture), item.Line, "$", problem.ItemMessage)
-                    : ManifestItemParser.Parse(item.Json, item.Line, operation);
+                yield return item;
             }
 
             if (scanner.PendingError is { } error)

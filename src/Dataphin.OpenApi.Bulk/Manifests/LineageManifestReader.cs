@@ -40,6 +40,38 @@ public static class LineageManifestReader
         };
     }
 
+    /// <summary>
+    /// Counts the items <see cref="ReadAsync"/> would yield, cheaply: JSON Lines by its non-blank lines, JSON by walking
+    /// its structure without reading the items; CSV is read as <see cref="ReadAsync"/> reads it (its rows group into items).
+    /// </summary>
+    /// <param name="stream">The manifest (UTF-8). Read to the end of its structure; not disposed.</param>
+    /// <param name="format">Its format.</param>
+    /// <param name="cancellationToken">Stops reading.</param>
+    /// <returns>How many items the manifest holds, unreadable ones included.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
+    /// <exception cref="LineageManifestException">The manifest's structure is broken, as <see cref="ReadAsync"/> would report it.</exception>
+    public static async Task<long> CountItemsAsync(Stream stream, LineageManifestFormat format, CancellationToken cancellationToken = default)
+    {
+        Guard.NotNull(stream, nameof(stream));
+        switch (format)
+        {
+            case LineageManifestFormat.Json:
+                return await JsonManifestReader.CountAsync(stream, cancellationToken).ConfigureAwait(false);
+            case LineageManifestFormat.JsonLines:
+                return await JsonLinesManifestReader.CountAsync(stream, cancellationToken).ConfigureAwait(false);
+            case LineageManifestFormat.Csv:
+                long count = 0;
+                await foreach (var _ in ReadAsync(stream, format, LineageManifestOperation.Add, cancellationToken).ConfigureAwait(false))
+                {
+                    count++;
+                }
+
+                return count;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown manifest format.");
+        }
+    }
+
     /// <summary>Reads the items of a manifest file, choosing the format from its extension unless <paramref name="format"/> is given.</summary>
     /// <param name="path">The file.</param>
     /// <param name="operation">Whether items become register or delete commands.</param>

@@ -114,6 +114,29 @@ public sealed class LineageManifestWriter : IAsyncDisposable
         return true;
     }
 
+    /// <summary>
+    /// Hands what was written so far to the stream's destination (for a file, the operating system), so that a crash
+    /// of the process loses none of it. A JSON manifest is complete only once the writer is disposed; JSON Lines and
+    /// CSV are complete after every item.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the flush.</param>
+    /// <returns>A task that completes when the data is flushed.</returns>
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!_disposed)
+            {
+                await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
     /// <summary>Completes the manifest (closing the JSON array, writing the CSV header of an empty file) and flushes.</summary>
     /// <returns>A task that completes when the file is complete.</returns>
     public async ValueTask DisposeAsync()

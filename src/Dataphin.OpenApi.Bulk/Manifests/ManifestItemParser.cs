@@ -14,6 +14,15 @@ internal static class ManifestItemParser
 {
     public const string IdProperty = "Id";
 
+    /// <summary>Properties only AddRegisterLineageCommand has; a delete reads an add manifest without them.</summary>
+    public static readonly string[] AddOnlyProperties = ["CheckAssetExist", "RelationProperties"];
+
+    /// <summary>Properties only DeleteRegisterLineageCommand has; an item with one is a delete item, read strictly.</summary>
+    public static readonly string[] DeleteOnlyProperties = ["CascadeDeleteLineage"];
+
+    private const string AddItemProperties = "an add item has Id, Source, Target, DetailedLineages, CheckAssetExist, RelationProperties, TenantId and UserId";
+    private const string DeleteItemProperties = "a delete item has Id, Source, Target, DetailedLineages, CascadeDeleteLineage, TenantId and UserId; an item of an add manifest may also have CheckAssetExist and RelationProperties, which a delete ignores";
+
     private static readonly JsonSerializerOptions StrictOptions = CreateStrictOptions();
     private static readonly JsonTypeInfo<AddRegisterLineageCommand> AddInfo = (JsonTypeInfo<AddRegisterLineageCommand>)StrictOptions.GetTypeInfo(typeof(AddRegisterLineageCommand));
     private static readonly JsonTypeInfo<DeleteRegisterLineageCommand> DeleteInfo = (JsonTypeInfo<DeleteRegisterLineageCommand>)StrictOptions.GetTypeInfo(typeof(DeleteRegisterLineageCommand));
@@ -56,6 +65,19 @@ internal static class ManifestItemParser
             id = text!;
         }
 
+        List<string>? ignored = null;
+        if (operation == LineageManifestOperation.Delete && !DeleteOnlyProperties.Any(item.ContainsKey))
+        {
+            // An item of an add manifest: the add-only properties say nothing about what to delete.
+            foreach (var name in AddOnlyProperties)
+            {
+                if (item.Remove(name))
+                {
+                    (ignored ??= []).Add(name);
+                }
+            }
+        }
+
         try
         {
             LineageCommand? command = operation == LineageManifestOperation.Add
@@ -63,12 +85,12 @@ internal static class ManifestItemParser
                 : JsonSerializer.Deserialize(item, DeleteInfo);
             return command is null
                 ? Malformed(id, lineNumber, "$", $"Line {lineNumber}: the item is empty.")
-                : new LineageItem(id, command, lineNumber);
+                : ignored is null ? new LineageItem(id, command, lineNumber) : new LineageItem(id, command, lineNumber).WithIgnoredProperties(ignored);
         }
         catch (JsonException error)
         {
             var path = string.IsNullOrEmpty(error.Path) ? "$" : error.Path!;
-            return Malformed(id, lineNumber, path, $"Line {lineNumber}: {FirstSentence(error.Message)} (at {path}; for {(operation == LineageManifestOperation.Add ? "an add" : "a delete")} manifest the item properties are those of {(operation == LineageManifestOperation.Add ? nameof(AddRegisterLineageCommand) : nameof(DeleteRegisterLineageCommand))} plus Id).");
+            return Malformed(id, lineNumber, path, $"Line {lineNumber}: {FirstSentence(error.Message)} (at {path}; {(operation == LineageManifestOperation.Add ? AddItemProperties : DeleteItemProperties)}).");
         }
         catch (Exception error) when (error is ArgumentException or InvalidOperationException or FormatException)
         {

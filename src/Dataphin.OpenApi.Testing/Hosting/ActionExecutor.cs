@@ -46,13 +46,11 @@ internal sealed class ActionExecutor(EmulatorState state)
 
         if (add)
         {
-            state.Lineage.Add(call.TenantId, command!, throughApi: true);
-        }
-        else
-        {
-            state.Lineage.Delete(call.TenantId, command!);
+            var (tablesAdded, _) = state.Lineage.Add(call.TenantId, command!, throughApi: true);
+            return tablesAdded == 0 ? ActionResult.Ok with { RepeatedRegistration = true } : ActionResult.Ok;
         }
 
+        state.Lineage.Delete(call.TenantId, command!);
         return ActionResult.Ok;
     }
 

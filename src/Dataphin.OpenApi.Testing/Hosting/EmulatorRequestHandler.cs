@@ -17,9 +17,20 @@ internal sealed class EmulatorRequestHandler(EmulatorState state)
 
     private readonly ActionExecutor _actions = new(state);
 
+    public const string StatePath = "/_emulator/state";
+
     public async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
+        if (HttpMethods.IsGet(request.Method) && request.Path == StatePath)
+        {
+            var statistics = state.Counters.Snapshot(state.Lineage.Counts()).ToUtf8Json();
+            context.Response.ContentType = "application/json;charset=utf-8";
+            context.Response.ContentLength = statistics.Length;
+            await context.Response.Body.WriteAsync(statistics, context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
         var receivedAt = state.Time.GetUtcNow();
         var sequence = state.Log.NextSequence();
         var requestId = Guid.NewGuid().ToString("D").ToUpperInvariant();
@@ -30,8 +41,31 @@ internal sealed class EmulatorRequestHandler(EmulatorState state)
         var tenantText = query.FirstOrDefault(p => p.Key == "OpTenantId").Value;
         long? tenantId = long.TryParse(tenantText, NumberStyles.None, CultureInfo.InvariantCulture, out var parsedTenant) ? parsedTenant : null;
         var exchange = new Exchange(action, tenantId ?? 0, tenantText, query, requestId);
+        var counted = OperationCatalog.Levels.ContainsKey(action) ? action : State.EmulatorCounters.UnknownAction;
+        state.Counters.Received(counted);
 
         var outcome = await DecideAsync(context, exchange).ConfigureAwait(false);
+        Count(counted, outcome);
+        // Recorded before the answer is written: a caller that has its answer finds the request in the log.
+        state.Log.Add(new EmulatorRequest
+        {
+            Sequence = sequence,
+            ReceivedAt = receivedAt,
+            RequestId = requestId,
+            Method = request.Method,
+            Action = action.Length == 0 ? null : action,
+            TenantId = tenantId,
+            AccessKeyId = outcome.AccessKeyId,
+            Query = query,
+            Form = exchange.Form,
+            Headers = MaskedHeaders(request),
+            BodyLength = exchange.BodyLength,
+            Status = outcome.Fault == EmulatorFaultKind.DroppedConnection ? 0 : outcome.Status,
+            Code = outcome.Fault is EmulatorFaultKind.DroppedConnection or EmulatorFaultKind.MalformedBody ? null : outcome.Error?.Code ?? "OK",
+            Fault = outcome.Fault,
+            Applied = outcome.Applied,
+        });
+
         if (outcome.Fault == EmulatorFaultKind.DroppedConnection)
         {
             context.Abort();
@@ -55,25 +89,6 @@ internal sealed class EmulatorRequestHandler(EmulatorState state)
             context.Response.ContentLength = outcome.Body.Length;
             await context.Response.Body.WriteAsync(outcome.Body, context.RequestAborted).ConfigureAwait(false);
         }
-
-        state.Log.Add(new EmulatorRequest
-        {
-            Sequence = sequence,
-            ReceivedAt = receivedAt,
-            RequestId = requestId,
-            Method = request.Method,
-            Action = action.Length == 0 ? null : action,
-            TenantId = tenantId,
-            AccessKeyId = outcome.AccessKeyId,
-            Query = query,
-            Form = exchange.Form,
-            Headers = MaskedHeaders(request),
-            BodyLength = exchange.BodyLength,
-            Status = outcome.Fault == EmulatorFaultKind.DroppedConnection ? 0 : outcome.Status,
-            Code = outcome.Fault is EmulatorFaultKind.DroppedConnection or EmulatorFaultKind.MalformedBody ? null : outcome.Error?.Code ?? "OK",
-            Fault = outcome.Fault,
-            Applied = outcome.Applied,
-        });
     }
 
     private async Task<Outcome> DecideAsync(HttpContext context, Exchange exchange)
@@ -206,7 +221,31 @@ internal sealed class EmulatorRequestHandler(EmulatorState state)
 
         return result!.Error is { } actionError
             ? Outcome.ForError(actionError, requestId, host, key.AccessKeyId, applied: false, fromAction: true)
-            : new Outcome(200, "application/json;charset=utf-8", ResponseBodies.Success(requestId, result.WriteData), null, key.AccessKeyId, EmulatorFaultKind.None, true);
+            : new Outcome(200, "application/json;charset=utf-8", ResponseBodies.Success(requestId, result.WriteData), null, key.AccessKeyId, EmulatorFaultKind.None, true) { RepeatedRegistration = result.RepeatedRegistration };
+    }
+
+    private void Count(string action, Outcome outcome)
+    {
+        if (outcome.Fault != EmulatorFaultKind.None)
+        {
+            state.Counters.Faulted(action);
+        }
+        else if (outcome.Error is null)
+        {
+            state.Counters.Accepted(action);
+            if (outcome.RepeatedRegistration)
+            {
+                state.Counters.RepeatedRegistration();
+            }
+        }
+        else if (outcome.Error.Code.Contains("Throttling", StringComparison.Ordinal))
+        {
+            state.Counters.Throttled(action);
+        }
+        else
+        {
+            state.Counters.Rejected(action);
+        }
     }
 
     /// <summary>Whether the request may carry body bytes not read yet: a positive <c>Content-Length</c> or a chunked body.</summary>
@@ -260,6 +299,8 @@ internal sealed class EmulatorRequestHandler(EmulatorState state)
 
     private sealed record Outcome(int Status, string ContentType, byte[] Body, ServiceError? Error, string? AccessKeyId, EmulatorFaultKind Fault, bool Applied)
     {
+        public bool RepeatedRegistration { get; init; }
+
         public static Outcome ForError(ServiceError error, string requestId, string host, string? accessKeyId, bool applied, bool fromAction = false)
             => new(error.Status, "application/json;charset=utf-8", ResponseBodies.Error(error, requestId, host, fromAction), error, accessKeyId, EmulatorFaultKind.None, applied);
     }

@@ -38,4 +38,6 @@ internal sealed class EmulatorState
     public FaultInjector Faults { get; }
 
     public RequestLog Log { get; }
+
+    public State.EmulatorCounters Counters { get; } = new();
 }

@@ -119,6 +119,25 @@ internal sealed class LineageStore
         }
     }
 
+    /// <summary>The table and field edges stored, all tenants together.</summary>
+    public (long Tables, long Fields) Counts()
+    {
+        lock (_gate)
+        {
+            long tables = 0, fields = 0;
+            foreach (var edges in _tenants.Values)
+            {
+                tables += edges.Count;
+                foreach (var edge in edges.Values)
+                {
+                    fields += edge.Fields.Count;
+                }
+            }
+
+            return (tables, fields);
+        }
+    }
+
     public void Clear(long tenantId)
     {
         lock (_gate)

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Dataphin.OpenApi.Authentication;
 using Dataphin.OpenApi.Internal;
+using Dataphin.OpenApi.Testing;
 using Dataphin.OpenApi.Tests.Support;
 using Dataphin.OpenApi.Transport;
 
@@ -126,17 +127,17 @@ public sealed class GoldenSignatureTests
         var golden = Golden("v3-delete-register-lineage.json");
         var request = golden.GetProperty("request");
         var credentials = golden.GetProperty("credentials");
-        var handler = new RecordingHandler();
+        var handler = new FakeDataphinTransport();
         var options = new DataphinClientOptions
         {
             Endpoint = new Uri("https://" + request.GetProperty("headers").GetProperty("host").GetString()),
             Credential = new DataphinCredential(credentials.GetProperty("accessKeyId").GetString()!, credentials.GetProperty("accessKeySecret").GetString()!),
-            TimeProvider = new FixedTimeProvider(DateTimeOffset.Parse(golden.GetProperty("fixed").GetProperty("date").GetString()!, System.Globalization.CultureInfo.InvariantCulture)),
+            TimeProvider = new ManualTimeProvider(DateTimeOffset.Parse(golden.GetProperty("fixed").GetProperty("date").GetString()!, System.Globalization.CultureInfo.InvariantCulture)),
         };
         options.Retry.MaxAttempts = 1;
         options.RateLimit.Enabled = false;
-        using var client = new DataphinClient(handler.CreateClient(), options);
-        client.Invoker.NonceFactory = () => golden.GetProperty("fixed").GetProperty("nonce").GetString()!;
+        using var client = new DataphinClient(handler.CreateHttpClient(), options);
+        client.CallInvoker.Attempts.NonceFactory = () => golden.GetProperty("fixed").GetProperty("nonce").GetString()!;
 
         var response = await client.DataAsset.DeleteRegisterLineageAsync(golden.GetProperty("operation").GetProperty("opTenantId").GetInt64(), GoldenDeleteCommand());
 

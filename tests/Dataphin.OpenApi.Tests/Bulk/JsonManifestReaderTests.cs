@@ -48,16 +48,34 @@ public class JsonManifestReaderTests
     }
 
     [Fact]
-    public async Task Delete_manifest_items_become_delete_commands_and_add_only_settings_are_rejected()
+    public async Task Delete_reads_an_add_manifest_ignoring_its_add_only_properties_but_a_delete_item_stays_strict()
     {
         var items = await ReadAllAsync(
             "{\"Source\":{\"Guid\":\"a.b\",\"MetadataType\":\"TABLE\",\"ReferenceType\":\"BY_GUID\"},\"Target\":{\"Guid\":\"a.c\",\"MetadataType\":\"TABLE\",\"ReferenceType\":\"BY_GUID\"},\"CascadeDeleteLineage\":false}\n"
-            + "{\"Source\":{\"Guid\":\"a.b\",\"MetadataType\":\"TABLE\",\"ReferenceType\":\"BY_GUID\"},\"Target\":{\"Guid\":\"a.c\",\"MetadataType\":\"TABLE\",\"ReferenceType\":\"BY_GUID\"},\"CheckAssetExist\":true}\n",
+            + "{\"Source\":{\"Guid\":\"a.b\",\"MetadataType\":\"TABLE\",\"ReferenceType\":\"BY_GUID\"},\"Target\":{\"Guid\":\"a.c\",\"MetadataType\":\"TABLE\",\"ReferenceType\":\"BY_GUID\"},\"CheckAssetExist\":true,\"RelationProperties\":{\"job\":\"x\"}}\n"
+            + "{\"Source\":{\"Guid\":\"a.b\",\"MetadataType\":\"TABLE\",\"ReferenceType\":\"BY_GUID\"},\"Target\":{\"Guid\":\"a.c\",\"MetadataType\":\"TABLE\",\"ReferenceType\":\"BY_GUID\"},\"CascadeDeleteLineage\":true,\"CheckAssetExist\":true}\n"
+            + "{\"Source\":{\"Guid\":\"a.b\",\"MetadataType\":\"TABLE\",\"ReferenceType\":\"BY_GUID\"},\"Target\":{\"Guid\":\"a.c\",\"MetadataType\":\"TABLE\",\"ReferenceType\":\"BY_GUID\"},\"Sorce\":1}\n",
             LineageManifestFormat.JsonLines,
             LineageManifestOperation.Delete);
 
         Assert.False(Assert.IsType<DeleteRegisterLineageCommand>(items[0].Command).CascadeDeleteLineage);
-        Assert.Contains("CheckAssetExist", Assert.Single(items[1].ReadErrors).Message);
+        Assert.Empty(items[0].IgnoredProperties);
+        Assert.Equal("a.c", Assert.IsType<DeleteRegisterLineageCommand>(items[1].Command).Target!.Guid);
+        Assert.Equal(["CheckAssetExist", "RelationProperties"], items[1].IgnoredProperties);
+        Assert.Contains("'CheckAssetExist' is not a known property", Assert.Single(items[2].ReadErrors).Message);
+        Assert.DoesNotContain("RegisterLineageCommand", items[2].ReadErrors[0].Message);
+        Assert.Contains("'Sorce' is not a known property", Assert.Single(items[3].ReadErrors).Message);
+    }
+
+    [Fact]
+    public async Task An_add_manifest_keeps_rejecting_delete_only_properties()
+    {
+        var items = await ReadAllAsync(
+            "{\"Source\":{\"Guid\":\"a.b\",\"MetadataType\":\"TABLE\",\"ReferenceType\":\"BY_GUID\"},\"Target\":{\"Guid\":\"a.c\",\"MetadataType\":\"TABLE\",\"ReferenceType\":\"BY_GUID\"},\"CascadeDeleteLineage\":true}\n",
+            LineageManifestFormat.JsonLines,
+            LineageManifestOperation.Add);
+
+        Assert.Contains("'CascadeDeleteLineage' is not a known property", Assert.Single(items[0].ReadErrors).Message);
     }
 
     [Fact]

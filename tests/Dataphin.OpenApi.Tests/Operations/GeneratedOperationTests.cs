@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using Dataphin.OpenApi.Clients;
 using Dataphin.OpenApi.Models;
+using Dataphin.OpenApi.Testing;
 using Dataphin.OpenApi.Tests.Support;
 
 namespace Dataphin.OpenApi.Tests.Operations;
@@ -18,7 +19,7 @@ public sealed class GeneratedOperationTests
     [Fact]
     public async Task Missing_required_parameters_are_reported_all_at_once_with_wire_paths_and_nothing_is_sent()
     {
-        var handler = new RecordingHandler();
+        var handler = new FakeDataphinTransport();
         using var client = TestClients.Create(handler);
 
         var error = await Assert.ThrowsAsync<DataphinValidationException>(() => client.DataDevelopment.DirectoryTree.ListFilesAsync(0, new ListFilesRequest { ListQuery = new() { Category = "tempCode" } }));
@@ -38,7 +39,7 @@ public sealed class GeneratedOperationTests
     [Fact]
     public async Task Each_item_of_a_list_is_checked_and_an_empty_required_list_or_text_counts_as_missing()
     {
-        var handler = new RecordingHandler();
+        var handler = new FakeDataphinTransport();
         using var client = TestClients.Create(handler);
         var request = new AddDataServiceAppMemberRequest
         {
@@ -59,7 +60,7 @@ public sealed class GeneratedOperationTests
     [Fact]
     public async Task A_required_request_left_null_is_an_ArgumentNullException_and_an_optional_one_may_be_left_out()
     {
-        var handler = new RecordingHandler();
+        var handler = new FakeDataphinTransport();
         using var client = TestClients.Create(handler);
 
         var error = await Assert.ThrowsAsync<ArgumentNullException>(() => client.DataAsset.ListCatalogAssetsAsync(Tenant, null!));
@@ -71,14 +72,14 @@ public sealed class GeneratedOperationTests
         Assert.Equal("82E78D6B-AA8F-1FEF-8AA3-5C9DA2A79140", roles.RequestId);
         var sent = Assert.Single(handler.Requests);
         Assert.Equal("/?OpTenantId=300001234", sent.Uri.PathAndQuery);
-        Assert.Empty(sent.Body);
+        Assert.Equal(0, sent.Body.Length);
         Assert.Equal("GetMyRoles", sent.Header("x-acs-action"));
     }
 
     [Fact]
     public async Task Scalars_travel_in_the_query_as_invariant_text_and_unset_ones_are_not_sent()
     {
-        var handler = new RecordingHandler();
+        var handler = new FakeDataphinTransport();
         using var client = TestClients.Create(handler);
         var culture = CultureInfo.CurrentCulture;
         CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("tr-TR");
@@ -93,13 +94,13 @@ public sealed class GeneratedOperationTests
 
         var sent = Assert.Single(handler.Requests);
         Assert.Equal("/?OpTenantId=300001234&FileId=-12345678901&IncludeAllUpStreams=true&ProjectId=7", sent.Uri.PathAndQuery);
-        Assert.Empty(sent.Body);
+        Assert.Equal(0, sent.Body.Length);
     }
 
     [Fact]
     public async Task Objects_travel_as_compact_JSON_form_fields_with_raw_UTF8_in_declaration_order_without_unset_members()
     {
-        var handler = new RecordingHandler();
+        var handler = new FakeDataphinTransport();
         using var client = TestClients.Create(handler);
         var culture = CultureInfo.CurrentCulture;
         CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("de-DE");
@@ -114,9 +115,9 @@ public sealed class GeneratedOperationTests
             CultureInfo.CurrentCulture = culture;
         }
 
-        Assert.Equal("""{"AssetType":"TABLE","Name":"订单 & <b>'x'</b>","PageNum":1}""", handler.Requests[0].Form()["ListCatalogAssetsQuery"]);
-        Assert.Equal("""{"TagList":[]}""", handler.Requests[1].Form()["ListQuery"]);
-        Assert.Contains("\"MinSimilarity\":0.75,", handler.Requests[2].Form()["SearchCommand"], StringComparison.Ordinal);
+        Assert.Equal("""{"AssetType":"TABLE","Name":"订单 & <b>'x'</b>","PageNum":1}""", handler.Requests[0].Form["ListCatalogAssetsQuery"]);
+        Assert.Equal("""{"TagList":[]}""", handler.Requests[1].Form["ListQuery"]);
+        Assert.Contains("\"MinSimilarity\":0.75,", handler.Requests[2].Form["SearchCommand"], StringComparison.Ordinal);
         Assert.Equal("/?OpTenantId=300001234", handler.Requests[0].Uri.PathAndQuery);
         Assert.StartsWith("ListCatalogAssetsQuery=%7B%22AssetType%22%3A%22TABLE%22%2C%22Name%22%3A%22%E8%AE%A2%E5%8D%95%20%26%20%3Cb%3E'x'%3C%2Fb%3E%22", handler.Requests[0].BodyText, StringComparison.Ordinal);
     }
@@ -128,7 +129,7 @@ public sealed class GeneratedOperationTests
             {"RequestId":"R-1","Success":true,"Code":"OK","HttpStatusCode":200,"Message":"ok",
              "Data":{"AssetList":[{"AssetName":"t1","BizUnitId":"42","AssetTags":["a","b"]},{"AssetName":"t2"}],"TotalCount":2}}
             """;
-        var handler = new RecordingHandler(_ => RecordingHandler.Json(HttpStatusCode.OK, Body));
+        var handler = new FakeDataphinTransport { Fallback = FakeDataphinResponse.Json(HttpStatusCode.OK, Body) };
         using var client = TestClients.Create(handler);
 
         var response = await client.DataAsset.ListCatalogAssetsAsync(Tenant, new ListCatalogAssetsRequest { ListCatalogAssetsQuery = new() });
@@ -144,7 +145,7 @@ public sealed class GeneratedOperationTests
     [Fact]
     public async Task An_answer_that_does_not_fit_the_response_type_is_a_request_exception_naming_the_request_id()
     {
-        var handler = new RecordingHandler(_ => RecordingHandler.Json(HttpStatusCode.OK, """{"RequestId":"R-2","Success":true,"Code":"OK","Data":"not an object"}"""));
+        var handler = new FakeDataphinTransport { Fallback = FakeDataphinResponse.Json(HttpStatusCode.OK, """{"RequestId":"R-2","Success":true,"Code":"OK","Data":"not an object"}""") };
         using var client = TestClients.Create(handler);
 
         var error = await Assert.ThrowsAsync<DataphinRequestException>(() => client.DataAsset.ListCatalogAssetsAsync(Tenant, new ListCatalogAssetsRequest { ListCatalogAssetsQuery = new() }));
@@ -157,7 +158,7 @@ public sealed class GeneratedOperationTests
     [Fact]
     public async Task The_lineage_commands_through_the_sub_client_keep_their_rules_and_send_the_bytes_of_the_root_methods()
     {
-        var handler = new RecordingHandler();
+        var handler = new FakeDataphinTransport();
         using var client = TestClients.Create(handler);
         var command = TestClients.ValidAddCommand(fieldLineages: 3);
 
@@ -165,7 +166,7 @@ public sealed class GeneratedOperationTests
         var typed = await client.DataAsset.AddRegisterLineageAsync(Tenant, command);
 
         Assert.Equal(("82E78D6B-AA8F-1FEF-8AA3-5C9DA2A79140", true), (typed.RequestId, typed.Success));
-        Assert.Equal(handler.Requests[0].Body, handler.Requests[1].Body);
+        Assert.Equal(handler.Requests[0].BodyText, handler.Requests[1].BodyText);
         Assert.Equal(handler.Requests[0].Uri, handler.Requests[1].Uri);
 
         var tooMany = TestClients.ValidAddCommand(fieldLineages: 101);
@@ -178,7 +179,7 @@ public sealed class GeneratedOperationTests
     [Fact]
     public async Task A_generated_call_is_gated_by_the_operations_edition_before_anything_is_sent()
     {
-        var handler = new RecordingHandler();
+        var handler = new FakeDataphinTransport();
         using var client = TestClients.Create(handler, configure: o => o.Edition = DataphinEdition.Basic);
 
         var error = await Assert.ThrowsAsync<DataphinEditionException>(() => client.DataDevelopment.DataArchitecture.ListBizUnitsAsync(Tenant));
@@ -190,14 +191,14 @@ public sealed class GeneratedOperationTests
     [Fact]
     public void Sub_clients_are_created_once_per_client_and_shared_by_every_caller()
     {
-        using var client = TestClients.Create(new RecordingHandler());
+        using var client = TestClients.Create(new FakeDataphinTransport());
         var seen = new DataDevelopmentBatchTaskClient[16];
 
         Parallel.For(0, seen.Length, i => seen[i] = client.DataDevelopment.BatchTask);
 
         Assert.All(seen, c => Assert.Same(seen[0], c));
         Assert.Same(client.DataAsset, client.DataAsset);
-        using var other = TestClients.Create(new RecordingHandler());
+        using var other = TestClients.Create(new FakeDataphinTransport());
         Assert.NotSame(client.DataAsset, other.DataAsset);
     }
 
