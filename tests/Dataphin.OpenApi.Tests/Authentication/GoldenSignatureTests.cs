@@ -136,7 +136,7 @@ public sealed class GoldenSignatureTests
         options.Retry.MaxAttempts = 1;
         options.RateLimit.Enabled = false;
         using var client = new DataphinClient(handler.CreateClient(), options);
-        client.Invoker.NonceFactory = () => golden.GetProperty("fixed").GetProperty("nonce").GetString()!;
+        client.CallInvoker.Attempts.NonceFactory = () => golden.GetProperty("fixed").GetProperty("nonce").GetString()!;
 
         var response = await client.DataAsset.DeleteRegisterLineageAsync(golden.GetProperty("operation").GetProperty("opTenantId").GetInt64(), GoldenDeleteCommand());
 
