@@ -36,11 +36,6 @@ internal static class ShowCommand
                 await stdout.WriteLineAsync("GetTableLineages failed: " + error.Message).ConfigureAwait(false);
                 return ExitCodes.ItemsFailed;
             }
-            catch (HttpRequestException error)
-            {
-                await stdout.WriteLineAsync("GetTableLineages failed: " + error.Message).ConfigureAwait(false);
-                return ExitCodes.ItemsFailed;
-            }
 
             if (parse.GetValue(json))
             {
