@@ -29,6 +29,10 @@ public static class LineageApi
         builder.Services.AddDataphinClient(builder.Configuration.GetSection("Dataphin"));
 
         var app = builder.Build();
+
+        // Anything not answered below becomes a problem-details 500, never an empty body.
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
         app.MapPost("/jobs/{jobName}/lineage", (string jobName, JobLineage body, DataphinClient client, IOptions<LineageApiSettings> settings, CancellationToken ct) =>
         {
             var tenant = settings.Value.TenantId;
@@ -74,20 +78,51 @@ public static class LineageApi
 
             return Results.Ok(new { job = jobName, fieldLineages = command.DetailedLineages.Count, requestIds });
         }
-        catch (DataphinThrottledException throttled)
+        catch (DataphinValidationException invalid)
         {
-            var retryAfter = (int)Math.Ceiling((throttled.RetryAfter ?? TimeSpan.FromSeconds(1)).TotalSeconds);
-            return new ThrottledResult(retryAfter, throttled.RequestId);
+            // A rule only the client can check once the call is built, such as the 10 MiB body limit: nothing was sent.
+            return Results.ValidationProblem(
+                invalid.Errors.GroupBy(e => e.Path).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
+                title: "The job's lineage is not valid; nothing was sent to Dataphin.");
         }
-        catch (DataphinRequestException failed)
+        catch (DataphinException failed)
         {
-            // Authentication, permission and service errors are this API's upstream failing: 502, with the RequestId for support.
-            return Results.Problem(
-                title: $"Dataphin answered {failed.ErrorCode ?? "an error"}",
-                detail: failed.Message,
-                statusCode: StatusCodes.Status502BadGateway,
-                extensions: new Dictionary<string, object?> { ["requestId"] = failed.RequestId, ["dataphinStatus"] = failed.Status });
+            return UpstreamProblem(failed);
         }
+    }
+
+    /// <summary>
+    /// Dataphin failing is this API's upstream failing, answered as RFC 7807 problem details, never as a bare 500:
+    /// 503 with Retry-After (when known) while Dataphin throttles or the client's circuit is open, 504 when the call
+    /// ran out of time, and 502 for everything else (the connection failed, a server error, a rejected AccessKey).
+    /// The exception messages of the SDK hold no secret; the RequestId is there for Alibaba Cloud support.
+    /// </summary>
+    private static IResult UpstreamProblem(DataphinException failed)
+    {
+        var extensions = new Dictionary<string, object?>();
+        (int Status, string Title, TimeSpan? RetryAfter) answer = failed switch
+        {
+            DataphinThrottledException throttled => (StatusCodes.Status503ServiceUnavailable, "Dataphin is throttling lineage registration; retry later.", throttled.RetryAfter),
+            DataphinCircuitOpenException open => (StatusCodes.Status503ServiceUnavailable, "Dataphin failed repeatedly; calls are paused for a while.", open.RetryAfter),
+            DataphinTimeoutException => (StatusCodes.Status504GatewayTimeout, "Dataphin did not answer in time.", null),
+            DataphinTransportException => (StatusCodes.Status502BadGateway, "Dataphin could not be reached.", null),
+            DataphinRequestException request => (StatusCodes.Status502BadGateway, $"Dataphin answered {request.ErrorCode ?? "an error"}.", null),
+            _ => (StatusCodes.Status502BadGateway, "The call to Dataphin failed.", null),
+        };
+        switch (failed)
+        {
+            case DataphinRequestException request:
+                extensions["requestId"] = request.RequestId;
+                extensions["dataphinStatus"] = request.Status;
+                break;
+            case DataphinTransportException transport:
+                extensions["attempts"] = transport.Attempts;
+                extensions["failure"] = transport.Kind.ToString();
+                break;
+        }
+
+        var problem = Results.Problem(title: answer.Title, detail: failed.Message, statusCode: answer.Status, extensions: extensions);
+        return answer.RetryAfter is { } wait ? new WithRetryAfter(problem, wait) : problem;
     }
 
     private static void Fill(LineageCommand command, JobLineage body)
@@ -136,15 +171,14 @@ public static class LineageApi
         },
     };
 
-    private sealed class ThrottledResult(int retryAfterSeconds, string? requestId) : IResult
+    /// <summary>An answer with a <c>Retry-After</c> header in whole seconds, rounded up.</summary>
+    private sealed class WithRetryAfter(IResult inner, TimeSpan wait) : IResult
     {
-        public async Task ExecuteAsync(HttpContext httpContext)
+        public Task ExecuteAsync(HttpContext httpContext)
         {
-            httpContext.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            await Results.Problem(
-                title: "Dataphin is throttling lineage registration; retry later.",
-                statusCode: StatusCodes.Status429TooManyRequests,
-                extensions: new Dictionary<string, object?> { ["requestId"] = requestId }).ExecuteAsync(httpContext);
+            var seconds = Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds));
+            httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return inner.ExecuteAsync(httpContext);
         }
     }
 }

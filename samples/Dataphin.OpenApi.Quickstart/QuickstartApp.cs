@@ -122,9 +122,14 @@ public static class QuickstartApp
             output.WriteLine($"The call failed: {e.Message}");
             return 1;
         }
-        catch (HttpRequestException e)
+        catch (DataphinTransportException e)
         {
             output.WriteLine($"Could not reach Dataphin: {e.Message}");
+            return 1;
+        }
+        catch (DataphinException e)
+        {
+            output.WriteLine($"The call failed: {e.Message}");
             return 1;
         }
     }

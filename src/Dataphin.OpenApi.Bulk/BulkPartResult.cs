@@ -32,7 +32,8 @@ public sealed class BulkPartResult
 
     /// <summary>
     /// Why the call failed: a <see cref="DataphinRequestException"/> (or subclass such as <see cref="DataphinThrottledException"/>),
-    /// an <see cref="HttpRequestException"/> for a connection failure, or whatever else the client threw; <see langword="null"/> otherwise.
+    /// a <see cref="DataphinTransportException"/> for a connection failure (refused, dropped, an answer cut off), or
+    /// whatever else the client threw; <see langword="null"/> otherwise.
     /// </summary>
     public Exception? Error { get; }
 

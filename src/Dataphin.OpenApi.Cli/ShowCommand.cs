@@ -32,7 +32,7 @@ internal static class ShowCommand
             {
                 response = await connected.Client.SendAsync(request, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception error) when (error is DataphinException or HttpRequestException)
+            catch (DataphinException error)
             {
                 var message = CliText.IsAccountWide(error) ? CliText.AccountAdvice(error, tenant, connected.CredentialSource) : CliText.Failure(error);
                 if (asJson)

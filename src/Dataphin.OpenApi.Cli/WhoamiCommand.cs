@@ -129,7 +129,7 @@ internal static class WhoamiCommand
             report.Tenants = tenants;
             report.Check = $"{CheckOperation} succeeded: the AccessKey works for tenant {tenant}" + (tenants.Count == 0 ? "." : $"; its tenants: {string.Join(", ", tenants)}.");
         }
-        catch (Exception error) when (error is DataphinException or HttpRequestException)
+        catch (DataphinException error)
         {
             report.CheckFailed = true;
             report.CheckErrorKind = Kind(error);
@@ -148,14 +148,14 @@ internal static class WhoamiCommand
         DataphinCircuitOpenException => "circuit open",
         DataphinCredentialException => "credential",
         DataphinRequestException => "service error",
-        _ => "network",
+        DataphinTransportException => "network",
+        _ => "error",
     };
 
     private static string Hint(Exception error, long tenant) => error switch
     {
         DataphinAuthenticationException => " The AccessKey was not accepted: check the secret, that the key is enabled, and that its RAM user has the Dataphin OpenAPI permission (RAM roles cannot call it).",
         DataphinForbiddenException => $" The AccessKey is known but may not use tenant {tenant}: check the tenant id (the tenantId in the Dataphin URL) and that the OpenAPI is enabled for it.",
-        HttpRequestException => " The endpoint could not be reached: check it and the network.",
         _ => string.Empty,
     };
 

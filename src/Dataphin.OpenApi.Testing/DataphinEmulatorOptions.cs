@@ -15,6 +15,8 @@ public sealed class DataphinEmulatorOptions
     /// <summary>
     /// The default of <see cref="MaxRequestBodyBytes"/>: 10 MiB (10,485,760 bytes). The service documents no body size
     /// limit; a lineage command of 100 field lineages is a few tens of kilobytes, so this is far above any real call.
+    /// It is also the client's limit, <c>DataphinClientOptions.MaxRequestBodyBytes</c> (the emulator does not reference
+    /// the client, so a test keeps the two equal): the client refuses a larger body before sending it.
     /// </summary>
     public const int DefaultMaxRequestBodyBytes = 10 * 1024 * 1024;
 

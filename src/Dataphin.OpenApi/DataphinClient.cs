@@ -135,6 +135,7 @@ public partial class DataphinClient : IDisposable
     /// <exception cref="DataphinEditionException">The operation needs a higher edition than <see cref="DataphinClientOptions.Edition"/>; nothing was sent.</exception>
     /// <exception cref="DataphinTimeoutException">An attempt or the whole call ran out of time.</exception>
     /// <exception cref="DataphinCircuitOpenException">Recent calls of this throttling level failed with server errors; nothing was sent.</exception>
+    /// <exception cref="DataphinTransportException">The last attempt got no complete answer: the connection was refused or broke, or the answer was cut off.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public virtual Task<DataphinResponse> AddRegisterLineageAsync(long opTenantId, AddRegisterLineageCommand command, CancellationToken cancellationToken = default)
         => SendLineageAsync(opTenantId, command, null, cancellationToken);
@@ -161,6 +162,7 @@ public partial class DataphinClient : IDisposable
     /// <exception cref="DataphinEditionException">The operation needs a higher edition than <see cref="DataphinClientOptions.Edition"/>; nothing was sent.</exception>
     /// <exception cref="DataphinTimeoutException">An attempt or the whole call ran out of time.</exception>
     /// <exception cref="DataphinCircuitOpenException">Recent calls of this throttling level failed with server errors; nothing was sent.</exception>
+    /// <exception cref="DataphinTransportException">The last attempt got no complete answer: the connection was refused or broke, or the answer was cut off.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public virtual Task<DataphinResponse> DeleteRegisterLineageAsync(long opTenantId, DeleteRegisterLineageCommand command, CancellationToken cancellationToken = default)
         => SendLineageAsync(opTenantId, command, null, cancellationToken);
@@ -191,6 +193,7 @@ public partial class DataphinClient : IDisposable
     /// <exception cref="DataphinEditionException">The operation needs a higher edition than <see cref="DataphinClientOptions.Edition"/>; nothing was sent.</exception>
     /// <exception cref="DataphinTimeoutException">An attempt or the whole call ran out of time.</exception>
     /// <exception cref="DataphinCircuitOpenException">Recent calls of this throttling level failed with server errors; nothing was sent.</exception>
+    /// <exception cref="DataphinTransportException">The last attempt got no complete answer: the connection was refused or broke, or the answer was cut off.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public virtual async Task<DataphinOperationResponse> SendAsync(DataphinOperationRequest request, CancellationToken cancellationToken = default)
     {

@@ -7,6 +7,15 @@ public class DataphinClientOptions
     public const string ApiVersion = "2023-06-30";
 
     /// <summary>
+    /// The largest request body, form-encoded, a call may send: 10 MiB (10,485,760 bytes), the cap of the emulator
+    /// (<c>DataphinEmulatorOptions.DefaultMaxRequestBodyBytes</c>). The service documents no limit of its own; a lineage
+    /// call of 100 field lineages is a few tens of kilobytes. A larger body is refused before the first attempt with a
+    /// <see cref="DataphinValidationException"/> (rule <see cref="DataphinValidationRules.TooLarge"/>): it is not sent,
+    /// so it is not resent by the retries either.
+    /// </summary>
+    public const int MaxRequestBodyBytes = 10 * 1024 * 1024;
+
+    /// <summary>
     /// The service endpoint, e.g. <c>https://dataphin-public.cn-hangzhou.aliyuncs.com</c>, or the API domain of a
     /// non-shared (independent) Dataphin deployment as shown on its AccessKey page. Wins over <see cref="RegionId"/>.
     /// </summary>

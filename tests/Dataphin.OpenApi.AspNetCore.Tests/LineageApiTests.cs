@@ -104,6 +104,106 @@ public sealed class LineageApiTests : IAsyncLifetime
         Assert.Empty(_emulator.GetLineage(_emulator.DefaultTenantId));
     }
 
+    [Fact]
+    public async Task An_unreachable_dataphin_is_a_502_with_problem_details_and_no_secret()
+    {
+        // A port that was bound and then closed: nothing listens there, so the connection is refused.
+        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        await using var api = await StartApiAsync(new Uri($"http://127.0.0.1:{port}"));
+
+        using var response = await api.Http.PostAsJsonAsync("/jobs/nightly_orders/lineage", Job());
+
+        var problem = await AssertProblemAsync(response, HttpStatusCode.BadGateway);
+        Assert.Equal("Dataphin could not be reached.", problem.GetProperty("title").GetString());
+        Assert.Contains("the connection was refused", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("ConnectFailed", problem.GetProperty("failure").GetString());
+        Assert.False(response.Headers.Contains("Retry-After"));
+    }
+
+    [Fact]
+    public async Task A_dataphin_server_error_is_a_502_with_problem_details_and_the_request_id()
+    {
+        _emulator.SetFault("AddRegisterLineage", EmulatorFault.AlwaysServerError(503));
+        await using var api = await StartApiAsync(_emulator.Endpoint);
+
+        using var response = await api.Http.PostAsJsonAsync("/jobs/nightly_orders/lineage", Job());
+
+        var problem = await AssertProblemAsync(response, HttpStatusCode.BadGateway);
+        Assert.Equal(503, problem.GetProperty("dataphinStatus").GetInt32());
+        Assert.Equal(_emulator.Requests[^1].RequestId, problem.GetProperty("requestId").GetString());
+        Assert.Contains("HTTP 503", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Throttling_by_dataphin_is_a_503_with_retry_after_and_problem_details()
+    {
+        await using var emulator = await DataphinEmulator.StartAsync(new DataphinEmulatorOptions
+        {
+            Quotas = new EmulatorQuotas { Level1Qps = 0.01, Level2Qps = 0.01, Level3Qps = 0.01 },
+        });
+        await using var api = await StartApiAsync(emulator.Endpoint, emulator);
+
+        using var first = await api.Http.PostAsJsonAsync("/jobs/first/lineage", Job());
+        using var second = await api.Http.PostAsJsonAsync("/jobs/second/lineage", Job());
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var problem = await AssertProblemAsync(second, HttpStatusCode.ServiceUnavailable);
+        Assert.StartsWith("Dataphin is throttling", problem.GetProperty("title").GetString(), StringComparison.Ordinal);
+        var retryAfter = Assert.Single(second.Headers.GetValues("Retry-After"));
+        Assert.True(int.Parse(retryAfter, System.Globalization.CultureInfo.InvariantCulture) >= 1, retryAfter);
+        Assert.Equal(emulator.Requests[^1].RequestId, problem.GetProperty("requestId").GetString());
+    }
+
+    /// <summary>The answer is RFC 7807 problem details with the status; nothing in it is a secret of the API's AccessKey.</summary>
+    private async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain(_emulator.AccessKeySecret, text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Signature=", text, StringComparison.Ordinal);
+        var problem = JsonDocument.Parse(text).RootElement.Clone();
+        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
+        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("detail").GetString()));
+        return problem;
+    }
+
+    /// <summary>Another instance of the API, sending to <paramref name="endpoint"/> with one attempt per call and no circuit breaker.</summary>
+    private async Task<Api> StartApiAsync(Uri endpoint, DataphinEmulator? emulator = null)
+    {
+        var keys = emulator ?? _emulator;
+        var app = LineageApi.Build([], builder =>
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Dataphin:RegionId"] = null,
+                ["Dataphin:Endpoint"] = endpoint.ToString(),
+                ["Dataphin:AccessKeyId"] = keys.AccessKeyId,
+                ["Dataphin:AccessKeySecret"] = keys.AccessKeySecret,
+                ["Dataphin:Retry:MaxAttempts"] = "1",
+                ["Dataphin:CircuitBreaker:Enabled"] = "false",
+                ["Lineage:TenantId"] = keys.DefaultTenantId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            });
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new Api(app, new HttpClient { BaseAddress = new Uri(address) });
+    }
+
+    private sealed record Api(WebApplication App, HttpClient Http) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            Http.Dispose();
+            await App.StopAsync();
+            await App.DisposeAsync();
+        }
+    }
+
     /// <summary>
     /// As a user runs it: the environment variables README names on top of appsettings.json. In this class, not
     /// another, because environment variables are process-wide and test classes run in parallel.

@@ -61,6 +61,31 @@ public sealed class WhoamiCommandTests
     }
 
     [Fact]
+    public async Task An_endpoint_that_refuses_connections_is_reported_as_a_network_failure_in_plain_words()
+    {
+        // A port that was bound and then closed: nothing listens there, so the connection is refused.
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        using var home = new CliHome();
+        home.Variables["ALIBABA_CLOUD_ACCESS_KEY_ID"] = "LTAI5tRefusedKeyId";
+        home.Variables["ALIBABA_CLOUD_ACCESS_KEY_SECRET"] = "refused-secret-never-shown";
+        home.Variables["DATAPHIN_ENDPOINT"] = $"http://127.0.0.1:{port}";
+        home.Variables["DATAPHIN_TENANT_ID"] = "300001234";
+        home.Secret("refused-secret-never-shown");
+
+        var run = await home.RunAsync("whoami");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains($"GetMyTenants failed (network): GetMyTenants failed at http://127.0.0.1:{port} after ", run.Stdout);
+        Assert.Contains("the connection was refused", run.Stdout);
+        Assert.Contains("Nothing reached the service.", run.Stdout);
+        Assert.DoesNotContain("Exception", run.Stdout + run.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", run.Stdout + run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Json_output_names_every_choice_and_shows_an_STS_token_only_as_present()
     {
         const string token = "emulator-sts-token-never-shown";

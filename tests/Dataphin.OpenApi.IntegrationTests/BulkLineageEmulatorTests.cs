@@ -28,7 +28,7 @@ public sealed class BulkLineageEmulatorTests
         Assert.All(results, r => Assert.Contains(r.Status, new[] { BulkItemStatus.Succeeded, BulkItemStatus.Failed }));
         var failed = results.Where(r => r.Status == BulkItemStatus.Failed).ToList();
         Assert.NotEmpty(failed);
-        Assert.All(failed, r => Assert.True(r.Error is DataphinRequestException or HttpRequestException or DataphinException, r.Error?.GetType().Name));
+        Assert.All(failed, r => Assert.True(r.Error is DataphinRequestException or DataphinTransportException or DataphinCircuitOpenException or DataphinTimeoutException, r.Error?.GetType().Name));
 
         var stored = StoredTargets(emulator, tenant);
         Assert.Equal(stored.Count, stored.Distinct().Count());

@@ -45,9 +45,10 @@ public sealed class FaultInjectionTests
         emulator.SetFault("*", new EmulatorFault { DroppedConnectionRate = 1 });
         using var client = Lineages.Client(emulator, configure: Lineages.SingleAttempt);
 
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => client.AddRegisterLineageAsync(emulator.DefaultTenantId, Lineages.Add(("a", "b"))));
+        var error = await Assert.ThrowsAsync<DataphinTransportException>(() => client.AddRegisterLineageAsync(emulator.DefaultTenantId, Lineages.Add(("a", "b"))));
 
-        Assert.IsNotType<DataphinValidationException>(error);
+        Assert.Equal(DataphinTransportFailureKind.ConnectionLost, error.Kind);
+        Assert.NotNull(error.InnerException);
         Assert.Empty(emulator.GetLineage(emulator.DefaultTenantId));
         Assert.All(emulator.Requests, r => Assert.Equal((0, EmulatorFaultKind.DroppedConnection), (r.Status, r.Fault)));
     }

@@ -25,6 +25,7 @@ internal readonly struct RpcOutcome(int status, string? code, string? requestId,
         OperationCanceledException => "canceled",
         DataphinRequestException { Status: >= 500 } => "server_error",
         DataphinRequestException => "client_error",
+        DataphinTransportException => "network_error",
         _ => "network_error",
     };
 

@@ -41,4 +41,10 @@ public static class DataphinValidationRules
 
     /// <summary>An input (for example a manifest line or row) could not be read as a lineage item: malformed JSON or CSV, an unknown or repeated property, a missing column, bytes that are not UTF-8.</summary>
     public const string Malformed = "Malformed";
+
+    /// <summary>
+    /// The request body, form-encoded, is larger than <see cref="DataphinClientOptions.MaxRequestBodyBytes"/> (10 MiB);
+    /// split the call, or shorten its values.
+    /// </summary>
+    public const string TooLarge = "TooLarge";
 }

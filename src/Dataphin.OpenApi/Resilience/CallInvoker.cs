@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.ExceptionServices;
 using Dataphin.OpenApi.Diagnostics;
 using Dataphin.OpenApi.Transport;
@@ -49,6 +50,7 @@ internal sealed class CallInvoker
     /// <param name="cancellationToken">Cancels the call.</param>
     public async Task<RpcResult> InvokeAsync(RpcRequest request, CancellationToken cancellationToken)
     {
+        CheckBodySize(request);
         var operation = DataphinOperationCatalog.GetOrUnknown(request.Action);
         CheckEdition(operation);
         cancellationToken.ThrowIfCancellationRequested();
@@ -69,7 +71,7 @@ internal sealed class CallInvoker
                 (Attempts: _attempts, Call: call)).ConfigureAwait(false);
             if (outcome.Exception is { } exception)
             {
-                var translated = Translate(exception, call, cancellationToken);
+                var translated = Translate(exception, call, Endpoint, cancellationToken);
                 result = RpcOutcome.From(translated);
                 if (ReferenceEquals(translated, exception))
                 {
@@ -143,6 +145,25 @@ internal sealed class CallInvoker
         }
     }
 
+    /// <summary>A body over <see cref="DataphinClientOptions.MaxRequestBodyBytes"/> is refused before the first attempt: not sent, so not resent.</summary>
+    private static void CheckBodySize(RpcRequest request)
+    {
+        if (request.Body.Length > DataphinClientOptions.MaxRequestBodyBytes)
+        {
+            throw new DataphinValidationException(request.Action, [BodyTooLarge(request.Body.Length)]);
+        }
+    }
+
+    internal static DataphinValidationError BodyTooLarge(long bytes)
+        => new(
+            "Body",
+            DataphinValidationRules.TooLarge,
+            string.Format(
+                CultureInfo.InvariantCulture,
+                "The request body is {0:N0} bytes once form-encoded, over the limit of {1:N0} bytes (10 MiB) a call may send; split the call into smaller ones, or shorten its values.",
+                bytes,
+                DataphinClientOptions.MaxRequestBodyBytes));
+
     private void CheckEdition(DataphinOperationInfo operation)
     {
         if (_options.Edition is { } configured && operation.MinimumEdition is { } minimum && GatingRank(configured) < GatingRank(minimum))
@@ -176,7 +197,7 @@ internal sealed class CallInvoker
         }
     }
 
-    private static Exception Translate(Exception exception, DataphinCall call, CancellationToken cancellationToken)
+    private static Exception Translate(Exception exception, DataphinCall call, Uri endpoint, CancellationToken cancellationToken)
     {
         switch (exception)
         {
@@ -188,6 +209,8 @@ internal sealed class CallInvoker
                     : new DataphinTimeoutException(call.Operation.Name, DataphinTimeoutKind.Attempt, timeout.Timeout, timeout);
             case BrokenCircuitException broken:
                 return new DataphinCircuitOpenException(call.Operation.Name, call.Operation.Level, broken.RetryAfter, broken);
+            case Exception when TransportFailure.Is(exception, cancellationToken):
+                return new DataphinTransportException(call.Operation.Name, endpoint, call.RetryAttempt + 1, exception);
         }
 
         return exception;

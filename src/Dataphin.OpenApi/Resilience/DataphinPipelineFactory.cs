@@ -66,7 +66,7 @@ internal static class DataphinPipelineFactory
                 MinimumThroughput = breaker.MinimumThroughput,
                 SamplingDuration = breaker.SamplingDuration,
                 BreakDuration = breaker.BreakDuration,
-                ShouldHandle = static args => new ValueTask<bool>(RetryDecision.IsServiceFailure(args.Outcome.Exception)),
+                ShouldHandle = static args => new ValueTask<bool>(RetryDecision.IsServiceFailure(args.Outcome.Exception, args.Context.CancellationToken)),
             });
         }
 

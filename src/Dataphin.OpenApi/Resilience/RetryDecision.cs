@@ -1,4 +1,4 @@
-using System.Net.Http;
+using Dataphin.OpenApi.Transport;
 using Polly;
 using Polly.Timeout;
 
@@ -7,6 +7,7 @@ namespace Dataphin.OpenApi.Resilience;
 /// <summary>
 /// Whether a failed attempt is sent again, and after how long (protocol.md section 6, throttling.md): throttling
 /// answers always (the service did not execute them); server errors, attempt timeouts and connection failures only
+/// (<see cref="TransportFailure"/>: refused or broken connections, answers cut off, the HTTP client's own timeout)
 /// for retry-safe operations; nothing else. The delay is the service's <c>x-acs-retry-after</c> when it is at most
 /// <see cref="DataphinRetryOptions.MaxRetryAfter"/> (a longer one ends the retries), or exponential backoff with jitter; a delay that would pass the
 /// total timeout ends the retries, so the caller gets the last error rather than a timeout.
@@ -24,7 +25,7 @@ internal sealed class RetryDecision(DataphinRetryOptions options, TimeProvider t
             return false;
         }
 
-        if (!IsRetryable(exception, call.Operation.IsRetrySafe))
+        if (!IsRetryable(exception, call.Operation.IsRetrySafe, context.CancellationToken))
         {
             return false;
         }
@@ -48,23 +49,22 @@ internal sealed class RetryDecision(DataphinRetryOptions options, TimeProvider t
     }
 
     /// <summary>Whether the failure may be retried at all, before looking at delays.</summary>
-    public static bool IsRetryable(Exception exception, bool isRetrySafe) => exception switch
+    public static bool IsRetryable(Exception exception, bool isRetrySafe, CancellationToken cancellation) => exception switch
     {
         DataphinThrottledException throttled => !throttled.IsClientSide,
         DataphinRequestException request => request.Status >= 500 && isRetrySafe,
-        HttpRequestException => isRetrySafe,
         TimeoutRejectedException => isRetrySafe,
-        _ => false,
+        _ => isRetrySafe && TransportFailure.Is(exception, cancellation),
     };
 
     /// <summary>A failure that says the service or the network is unhealthy (what the circuit breaker counts).</summary>
-    public static bool IsServiceFailure(Exception? exception) => exception switch
+    public static bool IsServiceFailure(Exception? exception, CancellationToken cancellation) => exception switch
     {
         DataphinThrottledException => false,
         DataphinRequestException request => request.Status >= 500,
-        HttpRequestException => true,
         TimeoutRejectedException => true,
-        _ => false,
+        null => false,
+        _ => TransportFailure.Is(exception, cancellation),
     };
 
     /// <summary><see cref="DataphinRetryOptions.BaseDelay"/> doubled per retry, capped, with equal jitter (half fixed, half random).</summary>

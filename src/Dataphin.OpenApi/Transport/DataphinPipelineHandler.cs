@@ -32,6 +32,7 @@ namespace Dataphin.OpenApi;
 /// (nothing was sent), <see cref="DataphinEditionException"/>, <see cref="DataphinThrottledException"/>,
 /// <see cref="DataphinAuthenticationException"/>, <see cref="DataphinForbiddenException"/>,
 /// <see cref="DataphinRequestException"/>, <see cref="DataphinTimeoutException"/>, <see cref="DataphinCircuitOpenException"/>,
+/// <see cref="DataphinTransportException"/> (the connection failed; never a raw <see cref="HttpRequestException"/>),
 /// or <see cref="OperationCanceledException"/> when the caller cancels. The pipeline has its own timeouts, so give the
 /// <see cref="HttpClient"/> an infinite <see cref="HttpClient.Timeout"/>.
 /// </para>
@@ -101,6 +102,7 @@ public sealed class DataphinPipelineHandler : HttpMessageHandler
     /// <exception cref="DataphinEditionException">The operation needs a higher edition than <see cref="DataphinClientOptions.Edition"/>; nothing was sent.</exception>
     /// <exception cref="DataphinTimeoutException">An attempt or the whole call ran out of time.</exception>
     /// <exception cref="DataphinCircuitOpenException">Recent calls of this throttling level failed with server errors; nothing was sent.</exception>
+    /// <exception cref="DataphinTransportException">The last attempt got no complete answer: the connection was refused or broke, or the answer was cut off.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {

@@ -11,6 +11,9 @@ internal static class TestClients
     public static readonly Uri Endpoint = new("https://dataphin-public.cn-hangzhou.aliyuncs.com");
 
     public static DataphinClient Create(FakeDataphinTransport handler, DataphinCredential? credential = null, Action<DataphinClientOptions>? configure = null)
+        => new(handler.CreateHttpClient(), Options(credential, configure));
+
+    private static DataphinClientOptions Options(DataphinCredential? credential, Action<DataphinClientOptions>? configure)
     {
         var options = new DataphinClientOptions
         {
@@ -24,7 +27,7 @@ internal static class TestClients
         options.CircuitBreaker.Enabled = false;
         options.RateLimit.Enabled = false;
         configure?.Invoke(options);
-        return new DataphinClient(handler.CreateHttpClient(), options);
+        return options;
     }
 
     public static AddRegisterLineageCommand ValidAddCommand(int fieldLineages = 2)

@@ -168,11 +168,11 @@ public sealed class FakeDataphinTransportTests
         var fake = new FakeDataphinTransport { Fallback = FakeDataphinResponse.ConnectionFailure("connection reset") };
         using var client = TestClients.Create(fake);
 
-        // Today the client lets a transport failure through as the raw HttpRequestException. A change under way maps
-        // transport failures to a typed Dataphin exception; this assertion flips with it.
-        var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.AddRegisterLineageAsync(Tenant, TestClients.ValidAddCommand()));
+        // A transport failure reaches the caller as the typed Dataphin exception, the fake's HttpRequestException inside.
+        var error = await Assert.ThrowsAsync<DataphinTransportException>(() => client.AddRegisterLineageAsync(Tenant, TestClients.ValidAddCommand()));
 
-        Assert.Equal("connection reset", error.Message);
+        Assert.Equal("connection reset", Assert.IsType<HttpRequestException>(error.InnerException).Message);
+        Assert.Equal(1, error.Attempts);
         Assert.Equal(1, fake.RequestCount);
     }
 
