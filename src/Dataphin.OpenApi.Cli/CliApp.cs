@@ -20,6 +20,9 @@ internal static class CliApp
         var root = BuildRootCommand(stdout, stderr, environment);
         var parse = root.Parse(args);
         var json = args.Contains("--json", StringComparer.Ordinal);
+
+        // 'lineage plan' gates CI: 2 means changes there, so its usage errors are 1 (as terraform plan -detailed-exitcode).
+        var usageError = CommandName(parse) == SyncCommands.PlanName ? ExitCodes.ItemsFailed : ExitCodes.UsageError;
         if (parse.Errors.Count > 0)
         {
             foreach (var error in parse.Errors)
@@ -30,10 +33,10 @@ internal static class CliApp
             await stderr.WriteLineAsync("Run 'dataphin --help' (or the command with --help) for usage.").ConfigureAwait(false);
             if (json)
             {
-                ReportWriter.WriteJsonError(stdout, CommandName(parse), string.Join(" ", parse.Errors.Select(e => e.Message)), ExitCodes.UsageError);
+                ReportWriter.WriteJsonError(stdout, CommandName(parse), string.Join(" ", parse.Errors.Select(e => e.Message)), usageError);
             }
 
-            return ExitCodes.UsageError;
+            return usageError;
         }
 
         try
@@ -45,10 +48,10 @@ internal static class CliApp
             await stderr.WriteLineAsync(error.Message).ConfigureAwait(false);
             if (json)
             {
-                ReportWriter.WriteJsonError(stdout, CommandName(parse), error.Message, ExitCodes.UsageError);
+                ReportWriter.WriteJsonError(stdout, CommandName(parse), error.Message, usageError);
             }
 
-            return ExitCodes.UsageError;
+            return usageError;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -76,6 +79,8 @@ internal static class CliApp
         lineage.Subcommands.Add(BuildLineageCommand("add", "Register the lineage of every item of a manifest (AddRegisterLineage).", LineageManifestOperation.Add, stdout, stderr, environment));
         lineage.Subcommands.Add(BuildLineageCommand("delete", "Delete the lineage of every item of a manifest (DeleteRegisterLineage), e.g. the manifest it was added from; only lineage registered through the OpenAPI can be deleted, and deletion cannot be undone.", LineageManifestOperation.Delete, stdout, stderr, environment));
         lineage.Subcommands.Add(ShowCommand.Build(stdout, environment));
+        lineage.Subcommands.Add(SyncCommands.BuildPlan(stdout, stderr, environment));
+        lineage.Subcommands.Add(SyncCommands.BuildApply(stdout, stderr, environment));
         root.Subcommands.Add(lineage);
 
         var openLineage = new Command("openlineage", "Work with OpenLineage events (https://openlineage.io) from Spark, Airflow, dbt or Flink.");

@@ -81,6 +81,60 @@ public sealed class DurableRunProofTests : IDisposable
     }
 
     [Fact]
+    public async Task A_lineage_apply_killed_with_SIGKILL_is_finished_by_the_same_command_and_only_then_the_state_records_it()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // No SIGKILL to send on Windows.
+        }
+
+        const int pairs = 60;
+        var clock = new SteppingClock();
+        await using var emulator = await DataphinEmulator.StartAsync(new DataphinEmulatorOptions { Quotas = EmulatorQuotas.Disabled, TimeProvider = clock, MaxRecordedRequests = 0 });
+        emulator.SetFault("AddRegisterLineage", new EmulatorFault { Latency = SteppingClock.Step }); // The reads of the plan are answered at once.
+        var manifest = WriteManifest(pairs);
+        var statePath = Path.Combine(_folder, "lineage.state.json");
+        var journal = Path.Combine(_folder, "apply.journal.jsonl");
+        string[] apply = ["lineage", "apply", "--file", manifest, "--state", statePath, "--journal", journal, "--auto-approve", "--concurrency", "4", "--level2-qps", "5000", "--level3-qps", "5000", "--json"];
+        using var guard = new CancellationTokenSource(Deadline);
+
+        using (var first = StartTool(emulator, apply))
+        {
+            try
+            {
+                await AnswerUntilJournalShowsAsync(clock, journal, atLeast: 20, first, guard.Token);
+                first.Process.Kill();
+                await first.Process.WaitForExitAsync(guard.Token);
+            }
+            finally
+            {
+                first.KillIfRunning();
+            }
+        }
+
+        Assert.False(File.Exists(statePath)); // Killed before the run ended: the state is written only after it.
+        var recorded = BulkRunJournal.Read(journal).SucceededCount;
+        Assert.InRange(recorded, 20, pairs - 1);
+        emulator.SetFault("AddRegisterLineage", null);
+
+        var second = await RunToolAsync(emulator, guard.Token, apply);
+
+        Assert.True(second.ExitCode == 0, second.Stdout + second.Stderr);
+        Assert.Contains("going on from an earlier apply", second.Stderr);
+        using (var summary = JsonDocument.Parse(second.Stdout))
+        {
+            Assert.Equal(pairs, summary.RootElement.GetProperty("applied").GetInt32());
+            Assert.Equal(pairs - recorded, summary.RootElement.GetProperty("callsSent").GetInt64());
+        }
+
+        Assert.Equal(pairs, emulator.GetLineage(emulator.DefaultTenantId).Count);
+        Assert.InRange(emulator.GetStatistics().Requests["AddRegisterLineage"].Received, pairs, pairs + Concurrency);
+        Assert.Equal(pairs, LineageState.Load(statePath).Entries.Count);
+        var plan = await RunToolAsync(emulator, guard.Token, "lineage", "plan", "--file", manifest, "--state", statePath, "--level3-qps", "5000");
+        Assert.Equal(0, plan.ExitCode);
+    }
+
+    [Fact]
     public async Task A_run_interrupted_with_SIGINT_accounts_for_every_item_and_the_same_command_finishes_it()
     {
         if (OperatingSystem.IsWindows())

@@ -8,7 +8,7 @@ namespace Dataphin.OpenApi.Testing.Hosting;
 /// <summary>
 /// Executes an action: the lineage commands against the store (checked by their own parser), and every other
 /// operation of the catalog after checking the call against its request tree (<see cref="RequestShape"/>):
-/// <c>GetTableLineages</c> over the store, <c>GetMyTenants</c> with the tenants the calling AccessKey may use, the rest
+/// <c>GetTableLineages</c>, <c>GetTableColumnLineages</c>, <c>ListCatalogAssets</c> and <c>GetCatalogAssetDetails</c> over the store, <c>GetMyTenants</c> with the tenants the calling AccessKey may use, the rest
 /// with an answer built from the response tree's example values (<see cref="ExampleResponse"/>).
 /// </summary>
 internal sealed class ActionExecutor(EmulatorState state)
@@ -31,6 +31,9 @@ internal sealed class ActionExecutor(EmulatorState state)
         return call.Action switch
         {
             "GetTableLineages" => GetTableLineages(call),
+            "GetTableColumnLineages" => GetTableColumnLineages(call),
+            "ListCatalogAssets" => ListCatalogAssets(call),
+            "GetCatalogAssetDetails" => GetCatalogAssetDetails(call),
             "GetMyTenants" => GetMyTenants(call),
             _ => new ActionResult(null, json => ExampleResponse.Write(json, operation)),
         };
@@ -56,51 +59,9 @@ internal sealed class ActionExecutor(EmulatorState state)
 
     private ActionResult GetTableLineages(ActionCall call)
     {
-        var guid = call.QueryParameter("TableGuid");
-        if (string.IsNullOrWhiteSpace(guid))
+        if (Matching(call, out var matches) is { } error)
         {
-            return new ActionResult(ServiceError.MissingParameter("TableGuid"));
-        }
-
-        bool needUpstream = true, needDownstream = true;
-        string? nodeEnv = null;
-        var filter = call.FormField("FilterQuery");
-        if (!string.IsNullOrWhiteSpace(filter))
-        {
-            try
-            {
-                using var document = JsonDocument.Parse(filter);
-                var root = document.RootElement;
-                if (root.ValueKind != JsonValueKind.Object)
-                {
-                    return new ActionResult(ServiceError.InvalidParameter("FilterQuery must be a JSON object."));
-                }
-
-                needUpstream = Bool(root, "NeedUpstream") ?? true;
-                needDownstream = Bool(root, "NeedDownstream") ?? true;
-                nodeEnv = root.TryGetProperty("NodeEnv", out var env) && env.ValueKind == JsonValueKind.String ? env.GetString() : null;
-            }
-            catch (JsonException e)
-            {
-                return new ActionResult(ServiceError.InvalidParameter("FilterQuery is not valid JSON: " + e.Message));
-            }
-        }
-
-        var edges = state.Lineage.Snapshot(call.TenantId);
-        var matches = new List<RegisteredTableLineage>();
-        if (needUpstream)
-        {
-            matches.AddRange(edges.Where(e => Same(e.Target.EmulatorGuid, guid)));
-        }
-
-        if (needDownstream)
-        {
-            matches.AddRange(edges.Where(e => Same(e.Source.EmulatorGuid, guid) && !matches.Contains(e)));
-        }
-
-        if (!string.IsNullOrEmpty(nodeEnv))
-        {
-            matches = matches.Where(e => EnvMatches(e.Source, nodeEnv) && EnvMatches(e.Target, nodeEnv)).ToList();
+            return new ActionResult(error);
         }
 
         return new ActionResult(null, json =>
@@ -117,6 +78,268 @@ internal sealed class ActionExecutor(EmulatorState state)
             json.WriteEndArray();
         });
     }
+
+    /// <summary>The field lineages of the table edges <c>GetTableLineages</c> would answer, one row per field edge.</summary>
+    private ActionResult GetTableColumnLineages(ActionCall call)
+    {
+        if (Matching(call, out var matches) is { } error)
+        {
+            return new ActionResult(error);
+        }
+
+        return new ActionResult(null, json =>
+        {
+            json.WriteStartArray("TableColumnLineageList");
+            foreach (var edge in matches)
+            {
+                foreach (var field in edge.FieldLineages)
+                {
+                    json.WriteStartObject();
+                    WriteTable(json, "Input", edge.Source);
+                    json.WriteString("InputColumnGuid", ColumnGuid(edge.Source, field.Source));
+                    json.WriteString("InputColumnName", field.Source.Name ?? field.Source.EmulatorGuid.Split('.')[^1]);
+                    WriteTable(json, "Output", edge.Target);
+                    json.WriteString("OutputColumnGuid", ColumnGuid(edge.Target, field.Target));
+                    json.WriteString("OutputColumnName", field.Target.Name ?? field.Target.EmulatorGuid.Split('.')[^1]);
+                    json.WriteEndObject();
+                }
+            }
+
+            json.WriteEndArray();
+        });
+    }
+
+    /// <summary>
+    /// The tables the store's lineage names (each table end of an edge, once), filtered by <c>Name</c> (exact with
+    /// <c>QueryMode</c> <c>EXACT_MATCH</c>, the default; contained otherwise) and <c>Keyword</c> (contained in the
+    /// name or full name), paged by <c>PageNum</c> and <c>PageSize</c> (1 and 10 by default).
+    /// </summary>
+    private ActionResult ListCatalogAssets(ActionCall call)
+    {
+        if (Query(call, "ListCatalogAssetsQuery", out var query) is { } error)
+        {
+            return new ActionResult(error);
+        }
+
+        var type = Text(query, "AssetType");
+        var name = Text(query, "Name");
+        var keyword = Text(query, "Keyword");
+        var exact = !string.Equals(Text(query, "QueryMode"), "ASSET_SEARCH", StringComparison.OrdinalIgnoreCase);
+        var page = Math.Max(1, Int(query, "PageNum") ?? 1);
+        var size = Math.Clamp(Int(query, "PageSize") ?? 10, 1, 1000);
+        var tables = Tables(call.TenantId)
+            .Where(t => type is null || Same(type, "TABLE"))
+            .Where(t => string.IsNullOrEmpty(name) || (exact ? Same(AssetName(t), name!) : AssetName(t).Contains(name!, StringComparison.OrdinalIgnoreCase)))
+            .Where(t => string.IsNullOrEmpty(keyword) || AssetName(t).Contains(keyword!, StringComparison.OrdinalIgnoreCase) || FullName(t).Contains(keyword!, StringComparison.OrdinalIgnoreCase))
+            .ToList();
+        return new ActionResult(null, json =>
+        {
+            json.WriteStartObject("Data");
+            json.WriteNumber("TotalCount", tables.Count);
+            json.WriteStartArray("AssetList");
+            foreach (var table in tables.Skip((page - 1) * size).Take(size))
+            {
+                json.WriteStartObject();
+                WriteAsset(json, table);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        });
+    }
+
+    /// <summary>One table the store's lineage names, by GUID, with its columns (the fields its lineage names) when asked; no Data for another GUID.</summary>
+    private ActionResult GetCatalogAssetDetails(ActionCall call)
+    {
+        if (Query(call, "GetCatalogAssetDetailsQuery", out var query) is { } error)
+        {
+            return new ActionResult(error);
+        }
+
+        var guid = Text(query, "Guid") ?? string.Empty;
+        var table = Tables(call.TenantId).FirstOrDefault(t => Same(t.EmulatorGuid, guid));
+        if (table is null)
+        {
+            // A GUID no lineage names: a successful answer without Data, as for an asset the caller cannot see.
+            return new ActionResult(null, _ => { });
+        }
+
+        var columns = new List<string>();
+        if (query.TryGetProperty("IncludeColumns", out var include) && include.ValueKind == JsonValueKind.True)
+        {
+            foreach (var edge in state.Lineage.Snapshot(call.TenantId))
+            {
+                foreach (var field in edge.FieldLineages)
+                {
+                    if (Same(edge.Source.EmulatorGuid, guid))
+                    {
+                        columns.Add(field.Source.Name ?? field.Source.EmulatorGuid.Split('.')[^1]);
+                    }
+
+                    if (Same(edge.Target.EmulatorGuid, guid))
+                    {
+                        columns.Add(field.Target.Name ?? field.Target.EmulatorGuid.Split('.')[^1]);
+                    }
+                }
+            }
+        }
+
+        return new ActionResult(null, json =>
+        {
+            json.WriteStartObject("Data");
+            WriteAsset(json, table);
+            if (columns.Count > 0)
+            {
+                json.WriteStartArray("Columns");
+                foreach (var column in columns.Distinct(StringComparer.OrdinalIgnoreCase))
+                {
+                    json.WriteStartObject();
+                    json.WriteString("Guid", table.EmulatorGuid + "." + column);
+                    json.WriteString("Name", column);
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+            }
+
+            json.WriteEndObject();
+        });
+    }
+
+    /// <summary>Reads TableGuid and FilterQuery and picks the store's table edges they ask for.</summary>
+    private ServiceError? Matching(ActionCall call, out List<RegisteredTableLineage> matches)
+    {
+        matches = [];
+        var guid = call.QueryParameter("TableGuid");
+        if (string.IsNullOrWhiteSpace(guid))
+        {
+            return ServiceError.MissingParameter("TableGuid");
+        }
+
+        bool needUpstream = true, needDownstream = true;
+        string? nodeEnv = null;
+        var filter = call.FormField("FilterQuery");
+        if (!string.IsNullOrWhiteSpace(filter))
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(filter);
+                var root = document.RootElement;
+                if (root.ValueKind != JsonValueKind.Object)
+                {
+                    return ServiceError.InvalidParameter("FilterQuery must be a JSON object.");
+                }
+
+                needUpstream = Bool(root, "NeedUpstream") ?? true;
+                needDownstream = Bool(root, "NeedDownstream") ?? true;
+                nodeEnv = root.TryGetProperty("NodeEnv", out var env) && env.ValueKind == JsonValueKind.String ? env.GetString() : null;
+            }
+            catch (JsonException e)
+            {
+                return ServiceError.InvalidParameter("FilterQuery is not valid JSON: " + e.Message);
+            }
+        }
+
+        var edges = state.Lineage.Snapshot(call.TenantId);
+        if (needUpstream)
+        {
+            matches.AddRange(edges.Where(e => Same(e.Target.EmulatorGuid, guid)));
+        }
+
+        if (needDownstream)
+        {
+            var upstream = matches.ToList();
+            matches.AddRange(edges.Where(e => Same(e.Source.EmulatorGuid, guid) && !upstream.Contains(e)));
+        }
+
+        if (!string.IsNullOrEmpty(nodeEnv))
+        {
+            matches = matches.Where(e => EnvMatches(e.Source, nodeEnv) && EnvMatches(e.Target, nodeEnv)).ToList();
+        }
+
+        return null;
+    }
+
+    /// <summary>Parses the JSON object a catalog query is sent as (the request shape has already checked it is one).</summary>
+    private static ServiceError? Query(ActionCall call, string field, out JsonElement query)
+    {
+        query = default;
+        var text = call.FormField(field);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return ServiceError.MissingParameter(field);
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return ServiceError.InvalidParameter(field + " must be a JSON object.");
+            }
+
+            query = document.RootElement.Clone();
+            return null;
+        }
+        catch (JsonException e)
+        {
+            return ServiceError.InvalidParameter(field + " is not valid JSON: " + e.Message);
+        }
+    }
+
+    /// <summary>Every table end of the store's edges, once per GUID, in the order first registered.</summary>
+    private List<RegisteredReference> Tables(long tenantId)
+    {
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var tables = new List<RegisteredReference>();
+        foreach (var edge in state.Lineage.Snapshot(tenantId))
+        {
+            foreach (var table in new[] { edge.Source, edge.Target })
+            {
+                if (seen.Add(table.EmulatorGuid))
+                {
+                    tables.Add(table);
+                }
+            }
+        }
+
+        return tables;
+    }
+
+    private static void WriteAsset(Utf8JsonWriter json, RegisteredReference table)
+    {
+        json.WriteString("Guid", table.EmulatorGuid);
+        json.WriteString("AssetType", "TABLE");
+        json.WriteString("AssetName", AssetName(table));
+        json.WriteString("AssetFullName", FullName(table));
+        if (table.Schema is { } schema)
+        {
+            json.WriteString("ProjectName", schema);
+        }
+
+        if (table.MetadataSubType is { } subType)
+        {
+            json.WriteString("SubType", subType);
+        }
+
+        json.WriteBoolean("IsDeleted", false);
+    }
+
+    private static string AssetName(RegisteredReference table) => table.Name ?? table.EmulatorGuid.Split('.')[^1];
+
+    private static string FullName(RegisteredReference table) => table.Schema is { } schema ? schema + "." + AssetName(table) : AssetName(table);
+
+    private static string ColumnGuid(RegisteredReference table, RegisteredReference column)
+        => column.Guid is { } guid && !string.IsNullOrEmpty(guid) ? guid : table.EmulatorGuid + "." + (column.Name ?? string.Empty);
+
+    private static string? Text(JsonElement root, string name)
+        => root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static int? Int(JsonElement root, string name)
+        => root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) ? number
+            : root.TryGetProperty(name, out value) && value.ValueKind == JsonValueKind.String && int.TryParse(value.GetString(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out number) ? number
+            : null;
 
     /// <summary>The tenants the calling AccessKey may use, in the shape of the service's TenantList (the emulator knows no names: "tenant &lt;id&gt;").</summary>
     private ActionResult GetMyTenants(ActionCall call)
