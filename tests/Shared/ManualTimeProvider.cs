@@ -92,10 +92,13 @@ internal sealed class ManualTimeProvider : FakeTimeProvider
     {
         var timer = new TrackedTimer(this, callback, state);
         timer.Track(dueTime, period);
-        TimerCreated.Release();
 
         // FakeTimeProvider fires a timer that is already due inside CreateTimer, through TrackedTimer.Fire.
         timer.Inner = base.CreateTimer(TrackedTimer.Fire, timer, NotNegative(dueTime), period);
+
+        // Released only once the base clock holds the timer: a test that advances the clock as soon as it is told a
+        // timer exists must not move time before the timer is armed (it would then be due 30 s after the new time).
+        TimerCreated.Release();
         return timer;
     }
 
