@@ -142,7 +142,8 @@ internal static class RpcRequestBuilder
     {
         const string Key = DataphinPipelineHandler.RequestOptionKey;
 #if NET5_0_OR_GREATER
-        present = message.Options.TryGetValue(new HttpRequestOptionsKey<object?>(Key), out var value);
+        // Through the dictionary: HttpRequestOptions.TryGetValue reports a null value (a null request) as absent.
+        present = ((IDictionary<string, object?>)message.Options).TryGetValue(Key, out var value);
 #else
         present = message.Properties.TryGetValue(Key, out var value);
 #endif

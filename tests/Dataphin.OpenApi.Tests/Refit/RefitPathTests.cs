@@ -132,8 +132,7 @@ public sealed partial class RefitPathTests
         var transport = new FakeDataphinTransport();
         using var client = Client(transport);
         var api = DataphinRefit.For(client);
-        var command = TestClients.ValidAddCommand();
-        command.DetailedLineages.Add(command.DetailedLineages[0]);
+        var command = TestClients.ValidAddCommand(fieldLineages: 101);
 
         var error = await Assert.ThrowsAsync<DataphinValidationException>(() => api.AddRegisterLineageAsync(Tenant, command));
 
