@@ -24,6 +24,7 @@ if [ ${#projects[@]} -eq 0 ]; then
     src/Dataphin.OpenApi.Bulk/Dataphin.OpenApi.Bulk.csproj
     src/Dataphin.OpenApi.OpenLineage/Dataphin.OpenApi.OpenLineage.csproj
     src/Dataphin.OpenApi.Testing/Dataphin.OpenApi.Testing.csproj
+    src/Dataphin.OpenApi.Refit/Dataphin.OpenApi.Refit.csproj
   )
 fi
 

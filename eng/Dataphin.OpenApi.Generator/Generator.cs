@@ -37,6 +37,8 @@ internal static class Generator
         new ResponseModelEmitter(),
         new OperationJsonContextEmitter(),
         new OperationClientEmitter(),
+        new ResponseMetadataEmitter(),
+        new RefitInterfaceEmitter(),
     ];
 
     public static GeneratorInputs LoadInputs(string root)

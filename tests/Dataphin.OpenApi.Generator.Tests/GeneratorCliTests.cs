@@ -13,6 +13,8 @@ public class GeneratorCliTests
         "src/Dataphin.OpenApi/Lineage/ReferenceType.g.cs",
         "src/Dataphin.OpenApi/Operations/DataphinOperationCatalog.g.cs",
         "src/Dataphin.OpenApi/Operations/Generated/DataphinClient.Clients.g.cs",
+        "src/Dataphin.OpenApi/Operations/Generated/OperationResponseMetadata.g.cs",
+        "src/Dataphin.OpenApi.Refit/Generated/IDataphinApi.g.cs",
         "src/Dataphin.OpenApi/Operations/Generated/DataAsset/DataAsset.Client.g.cs",
         "src/Dataphin.OpenApi/Operations/Generated/DataAsset/DataAsset.Json.g.cs",
         "src/Dataphin.OpenApi/Operations/Generated/DataAsset/DataAsset.Requests.g.cs",
@@ -47,7 +49,8 @@ public class GeneratorCliTests
         Assert.Equal(
             [Folder + "DataDevelopment/DataDevelopment.Client.g.cs", Folder + "DataService/DataService.Client.g.cs", Folder + "OperationCenter/OperationCenter.Client.g.cs", Folder + "PlatformManagement/PlatformManagement.Client.g.cs"],
             sectionsWithGroups);
-        Assert.Equal(5 + 1 + sectionsWithGroups.Count + (4 * stems.Count), GeneratedFiles.Count);
+        // The catalog, four value sets, the client's properties, the response metadata lookup and the Refit interface.
+        Assert.Equal(5 + 1 + 2 + sectionsWithGroups.Count + (4 * stems.Count), GeneratedFiles.Count);
     }
 
     [Fact]

@@ -96,6 +96,26 @@ public class OperationEmitterTests
             StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void The_Refit_interface_has_one_POST_per_operation_naming_its_action_and_handing_the_typed_request_to_the_pipeline()
+    {
+        var refit = All(new RefitInterfaceEmitter());
+        var file = Assert.Single(new RefitInterfaceEmitter().Emit(Inputs));
+
+        Assert.Equal("src/Dataphin.OpenApi.Refit/Generated/IDataphinApi.g.cs", file.RelativePath);
+        Assert.Equal(338, Count(refit, @"\[global::Refit\.Post\(""/""\)\]\n    \[global::Refit\.Headers\(""x-acs-action: \w+""\)\]\n    global::System\.Threading\.Tasks\.Task<global::Dataphin\.OpenApi\.Models\.\w+Response> \w+Async\("));
+        Assert.Equal(338, Count(refit, @"\[global::Refit\.Query, global::Refit\.AliasAs\(""OpTenantId""\)\] long opTenantId,\n        \[global::Refit\.Property\(global::Dataphin\.OpenApi\.DataphinPipelineHandler\.RequestOptionKey\)\] "));
+        Assert.Contains("[global::Refit.Headers(\"x-acs-action: GetBatchTaskInfo\")]\n    global::System.Threading.Tasks.Task<global::Dataphin.OpenApi.Models.GetBatchTaskInfoResponse> GetBatchTaskInfoAsync(", refit, StringComparison.Ordinal);
+        Assert.Contains("RequestOptionKey)] global::Dataphin.OpenApi.AddRegisterLineageCommand command,", refit, StringComparison.Ordinal);
+        Assert.Contains("RequestOptionKey)] global::Dataphin.OpenApi.Models.GetMyTenantsRequest? request = null,", refit, StringComparison.Ordinal);
+        Assert.Contains("RequestOptionKey)] global::Dataphin.OpenApi.Models.GetBatchTaskInfoRequest request,", refit, StringComparison.Ordinal);
+
+        // The lookup of response metadata has every response once; the request rules list the operations whose request is required.
+        var metadata = All(new ResponseMetadataEmitter());
+        Assert.Equal(338, Count(metadata, @"\[typeof\(global::Dataphin\.OpenApi\.Models\.(\w+)Response\)\] = static \(\) => global::Dataphin\.OpenApi\.Models\.\1JsonContext\.Default\.\1Response,"));
+        Assert.Equal(Count(refit, @"RequestOptionKey\)\] [^=\n]+ (request|command),\n"), Count(metadata, @"(?m)^        ""\w+"",$"));
+    }
+
     private static string All(IEmitter emitter) => string.Join("\n", emitter.Emit(Inputs).Select(f => f.Content));
 
     private static int Count(string text, string pattern) => Regex.Count(text, pattern);

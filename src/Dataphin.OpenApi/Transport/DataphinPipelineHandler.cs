@@ -19,6 +19,9 @@ namespace Dataphin.OpenApi;
 /// (<c>application/x-www-form-urlencoded</c>). The query is sent RFC 3986-encoded, as the SDK sends every query. The body is
 /// sent byte for byte as given and signed as it is. Build it with <see cref="DataphinFormContent"/>: that is the encoding
 /// the official Alibaba Cloud clients and this SDK use (<see cref="FormUrlEncodedContent"/> writes spaces as <c>+</c>).
+/// Or pass a typed request of this SDK in the <see cref="RequestOptionKey"/> option instead of the parameters: the
+/// handler then writes them as the operation's generated method does. Read a successful answer into the operation's
+/// typed response with <see cref="DataphinOperationJson.ReadResponseAsync{TResponse}(HttpContent, CancellationToken)"/>.
 /// </para>
 /// <para>
 /// The pipeline sets and signs its own headers on every attempt. A request carrying <c>Authorization</c> or an
@@ -54,6 +57,16 @@ public sealed class DataphinPipelineHandler : HttpMessageHandler
 {
     /// <summary>The header that names the operation: <c>x-acs-action</c>.</summary>
     public const string ActionHeader = "x-acs-action";
+
+    /// <summary>
+    /// The request option (<c>HttpRequestMessage.Options</c>; <c>Properties</c> on .NET Standard) that carries a typed
+    /// request of this SDK: a generated request such as <c>ListCatalogAssetsRequest</c>, or a lineage command. When it is
+    /// set, the handler checks the request and writes its parameters (scalars in the query, objects and arrays as JSON form
+    /// fields in the SDK's form encoding) exactly as the operation's generated method does; the message's query then holds
+    /// only <c>OpTenantId</c> and its body is empty. A <see langword="null"/> value sends no parameters besides the tenant.
+    /// Refit's <c>[Property(DataphinPipelineHandler.RequestOptionKey)]</c> sets it (the <c>Dataphin.OpenApi.Refit</c> package does).
+    /// </summary>
+    public const string RequestOptionKey = "Dataphin.OpenApi.Request";
 
     private readonly CallInvoker _calls;
     private readonly DataphinClient? _ownedClient;
@@ -113,7 +126,7 @@ public sealed class DataphinPipelineHandler : HttpMessageHandler
 
         var rpc = await RpcRequestBuilder.FromHttpRequestAsync(request, _calls.Endpoint, cancellationToken).ConfigureAwait(false);
         var result = await _calls.InvokeAsync(rpc, cancellationToken).ConfigureAwait(false);
-        var content = new ByteArrayContent(result.Body);
+        var content = new PipelineResponseContent(rpc.Action, result);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         return new HttpResponseMessage((HttpStatusCode)result.Status) { RequestMessage = request, Content = content };
     }

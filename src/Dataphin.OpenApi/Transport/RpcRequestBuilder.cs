@@ -113,12 +113,79 @@ internal static class RpcRequestBuilder
         CheckHeaders(message.Headers, errors);
         var (opTenantId, query) = ReadQuery(message.RequestUri, endpoint, errors);
         var body = await ReadFormAsync(message.Content, errors, cancellationToken).ConfigureAwait(false);
+        var typed = TypedRequest(message, action, query, body, errors, out var hasTyped);
+        if (hasTyped && typed is null && action is not null && Operations.OperationRequestRules.IsRequired(action) && !errors.Exists(e => e.Path == DataphinPipelineHandler.RequestOptionKey))
+        {
+            errors.Add(new(DataphinPipelineHandler.RequestOptionKey, DataphinValidationRules.Required, $"{action} needs its request; the {DataphinPipelineHandler.RequestOptionKey} option is null."));
+        }
+
         if (errors.Count > 0)
         {
             throw new DataphinValidationException(action is not null && IsName(action) ? action : "(no x-acs-action)", errors);
         }
 
+        if (hasTyped)
+        {
+            // The parameters come from the typed request, checked and written exactly as its generated method does.
+            return ForOperation(Operations.OperationInvoker.Build(action!, opTenantId, typed, requiredParameter: null));
+        }
+
         return new RpcRequest(action!, opTenantId, query, body);
+    }
+
+    /// <summary>
+    /// The typed request a caller put in the message's options under <see cref="DataphinPipelineHandler.RequestOptionKey"/>
+    /// (a Refit <c>[Property]</c> parameter does), or <see langword="null"/>. With one, the query holds only <c>OpTenantId</c>
+    /// and the body is empty: every other parameter comes from the typed request.
+    /// </summary>
+    private static Operations.IOperationRequest? TypedRequest(HttpRequestMessage message, string? action, List<KeyValuePair<string, string>> query, byte[] body, List<DataphinValidationError> errors, out bool present)
+    {
+        const string Key = DataphinPipelineHandler.RequestOptionKey;
+#if NET5_0_OR_GREATER
+        // Through the dictionary: HttpRequestOptions.TryGetValue reports a null value (a null request) as absent.
+        present = ((IDictionary<string, object?>)message.Options).TryGetValue(Key, out var value);
+#else
+        present = message.Properties.TryGetValue(Key, out var value);
+#endif
+        if (!present)
+        {
+            return null;
+        }
+
+        if (query.Exists(p => p.Key != OpTenantId))
+        {
+            errors.Add(new("RequestUri", DataphinValidationRules.NotAllowed, $"With a typed request (the {Key} option), the query holds only OpTenantId; it also has {string.Join(", ", query.Where(p => p.Key != OpTenantId).Select(p => p.Key))}. Set them on the typed request."));
+        }
+
+        if (body.Length > 0)
+        {
+            errors.Add(new("Content", DataphinValidationRules.NotAllowed, $"With a typed request (the {Key} option), the body is written from it; the request also has a body of {body.Length} bytes."));
+        }
+
+        switch (value)
+        {
+            case null:
+                return null;
+            case Operations.IOperationRequest request:
+                // A generated request is named for its operation: ListFilesRequest is the request of ListFiles.
+                var name = request.GetType().Name;
+                if (action is not null && name != action + "Request")
+                {
+                    errors.Add(new(Key, DataphinValidationRules.NotAllowed, $"The typed request is a {name}, but the x-acs-action header names {action}; send it as {name.Substring(0, name.Length - "Request".Length)}."));
+                }
+
+                return request;
+            case LineageCommand command:
+                if (action is not null && command.OperationName != action)
+                {
+                    errors.Add(new(Key, DataphinValidationRules.NotAllowed, $"The typed request is a {command.OperationName} command, but the x-acs-action header names {action}."));
+                }
+
+                return Operations.OperationInvoker.Lineage(command);
+            default:
+                errors.Add(new(Key, DataphinValidationRules.NotAllowed, $"The {Key} option holds a {value.GetType().Name}, which is not a request of this SDK (a generated request such as ListCatalogAssetsRequest, or a lineage command)."));
+                return null;
+        }
     }
 
     private static void CollectParameters(IList<KeyValuePair<string, string>> source, string where, List<KeyValuePair<string, string>> target, List<DataphinValidationError> errors)

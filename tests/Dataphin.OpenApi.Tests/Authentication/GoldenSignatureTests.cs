@@ -184,7 +184,7 @@ public sealed class GoldenSignatureTests
             Encoding.UTF8.GetString(FormEncoder.Encode([new("k &", "{\"a\":\"x y&é!'()*~\"}"), new("b", "")])));
 
     /// <summary>The command of the Dataphin vector, built with the SDK's typed models.</summary>
-    private static DeleteRegisterLineageCommand GoldenDeleteCommand() => new(
+    internal static DeleteRegisterLineageCommand GoldenDeleteCommand() => new(
         AssetReference.ByProperty("ods_trade_order", schema: "ods_project", catalog: "dataphin", env: DataphinEnvironment.Prod, subType: MetadataSubType.PhysicalTable),
         AssetReference.ByGuid("odps.300001234.dw_project.dwd_trade_order_di"))
     {
