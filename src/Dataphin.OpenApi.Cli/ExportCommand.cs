@@ -61,6 +61,11 @@ internal static class ExportCommand
                 throw new CliUsageException($"The manifest '{manifest.FullName}' does not exist.");
             }
 
+            if (outputFile is not null && string.Equals(Path.GetFullPath(outputFile.FullName), Path.GetFullPath(manifest.FullName), OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase))
+            {
+                throw new CliUsageException($"--output is the manifest itself ('{manifest.FullName}'): writing there would replace the manifest. Pass another file.");
+            }
+
             LineageGraph graph;
             try
             {

@@ -262,6 +262,19 @@ public sealed class LineageExportTests(ITestOutputHelper output) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task An_output_that_is_the_manifest_itself_is_refused_and_the_manifest_kept()
+    {
+        var manifest = Write("m.jsonl", LineageSyncTests.Pair("ods.a", "dw.a"));
+        var before = File.ReadAllText(manifest);
+
+        var run = await RunAsync("lineage", "export", "--file", manifest, "--format", "csv", "--output", manifest);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--output is the manifest itself", run.Stderr);
+        Assert.Equal(before, File.ReadAllText(manifest));
+    }
+
+    [Fact]
     public async Task A_manifest_with_an_unreadable_item_is_not_drawn_incompletely()
     {
         var manifest = Write("m.jsonl", LineageSyncTests.Pair("ods.a", "dw.a"), "{\"Source\":{\"ReferenceType\":\"BY_GUID\",\"MetadataType\":\"TABLE\",\"Guid\":\"odps.1.ods.b\"},\"Target\":42}");
