@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Dataphin.OpenApi.Bulk;
 using Dataphin.OpenApi.Testing;
 
 namespace Dataphin.OpenApi.Quickstart;
@@ -30,7 +32,7 @@ public static class QuickstartApp
             output.WriteLine($"Using the embedded Dataphin emulator at {emulator.Endpoint} (tenant {emulator.DefaultTenantId}).");
             output.WriteLine($"Set {QuickstartSettings.EndpointVariable} (or {QuickstartSettings.RegionVariable}), {DataphinCredential.AccessKeyIdVariable}, {DataphinCredential.AccessKeySecretVariable} and {QuickstartSettings.TenantVariable} to use a real Dataphin.");
             using var client = new DataphinClient(emulator.Endpoint, new DataphinCredential(emulator.AccessKeyId, emulator.AccessKeySecret), new DataphinClientOptions());
-            return await RunStepsAsync(client, emulator.DefaultTenantId, output, emulator, cleanUp: false, cancellationToken);
+            return await RunStepsAsync(client, emulator.DefaultTenantId, output, emulator, cleanUp: false, settings.GraphDirectory, environment, cancellationToken);
         }
 
         if (settings.TenantId is not { } tenantId)
@@ -54,10 +56,10 @@ public static class QuickstartApp
         using var realClient = new DataphinClient(options);
         output.WriteLine($"Using the real Dataphin at {realClient.Endpoint} (tenant {tenantId}, AccessKey {credential}).");
         output.WriteLine("The lineage registered here is removed again at the end.");
-        return await RunStepsAsync(realClient, tenantId, output, emulator: null, cleanUp: true, cancellationToken);
+        return await RunStepsAsync(realClient, tenantId, output, emulator: null, cleanUp: true, settings.GraphDirectory, environment, cancellationToken);
     }
 
-    private static async Task<int> RunStepsAsync(DataphinClient client, long tenantId, TextWriter output, DataphinEmulator? emulator, bool cleanUp, CancellationToken cancellationToken)
+    private static async Task<int> RunStepsAsync(DataphinClient client, long tenantId, TextWriter output, DataphinEmulator? emulator, bool cleanUp, string graphDirectory, Func<string, string?> environment, CancellationToken cancellationToken)
     {
         var etl = new EtlLineage(tenantId);
         try
@@ -86,6 +88,9 @@ public static class QuickstartApp
                     }
                 }
             }
+
+            output.WriteLine();
+            await WriteGraphAsync(etl.Hops, graphDirectory, environment, output, cancellationToken);
 
             var gone = etl.HopToDelete;
             output.WriteLine();
@@ -152,6 +157,40 @@ public static class QuickstartApp
                 await Task.Delay(wait > TimeSpan.FromSeconds(5) ? TimeSpan.FromSeconds(5) : wait, cancellationToken);
             }
         }
+    }
+
+    /// <summary>
+    /// Writes the registered lineage as a picture with Dataphin.OpenApi.Bulk's exporter: lineage.mmd (Mermaid; GitHub
+    /// draws it in a ```mermaid block), lineage.dot (Graphviz) and, when Graphviz 'dot' is on the PATH, lineage.svg.
+    /// </summary>
+    private static async Task WriteGraphAsync(IReadOnlyList<AddRegisterLineageCommand> hops, string folder, Func<string, string?> environment, TextWriter output, CancellationToken cancellationToken)
+    {
+        var graph = LineageGraph.FromCommands(hops);
+        Directory.CreateDirectory(folder);
+        var mermaid = Path.GetFullPath(Path.Combine(folder, "lineage.mmd"));
+        var dot = Path.GetFullPath(Path.Combine(folder, "lineage.dot"));
+        await File.WriteAllTextAsync(mermaid, LineageGraphExporter.Export(graph, LineageGraphFormat.Mermaid), cancellationToken);
+        await File.WriteAllTextAsync(dot, LineageGraphExporter.Export(graph, LineageGraphFormat.Dot), cancellationToken);
+        output.WriteLine($"   The graph as pictures: {mermaid} (Mermaid) and {dot} (Graphviz).");
+
+        var program = (environment("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(d => Path.Combine(d, OperatingSystem.IsWindows() ? "dot.exe" : "dot"))
+            .FirstOrDefault(File.Exists);
+        if (program is null)
+        {
+            output.WriteLine("   Graphviz 'dot' is not on the PATH, so no lineage.svg (https://graphviz.org/download/; or: dataphin lineage export --render svg).");
+            return;
+        }
+
+        var svg = Path.GetFullPath(Path.Combine(folder, "lineage.svg"));
+        var start = new ProcessStartInfo(program) { RedirectStandardError = true };
+        start.ArgumentList.Add("-Tsvg");
+        start.ArgumentList.Add("-o" + svg);
+        start.ArgumentList.Add(dot);
+        using var process = Process.Start(start)!;
+        var errors = await process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        output.WriteLine(process.ExitCode == 0 ? $"   Drawn by Graphviz: {svg}" : $"   Graphviz 'dot' could not draw lineage.svg (exit code {process.ExitCode}): {errors.Trim()}");
     }
 
     private static DeleteRegisterLineageCommand ToDelete(AddRegisterLineageCommand hop)

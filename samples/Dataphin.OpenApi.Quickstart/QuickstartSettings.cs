@@ -15,13 +15,16 @@ public sealed class QuickstartSettings
 
     public long? TenantId { get; private init; }
 
+    /// <summary>Where the graph is written as lineage.mmd, lineage.dot and lineage.svg (<c>--graph-dir</c>; the current directory by default).</summary>
+    public string GraphDirectory { get; private init; } = ".";
+
     /// <summary>True when an endpoint or region was given: talk to a real Dataphin.</summary>
     public bool UsesRealDataphin => Endpoint is not null || RegionId is not null;
 
-    /// <summary>Reads <c>--endpoint</c>, <c>--region</c>, <c>--tenant</c>, falling back to the environment variables.</summary>
+    /// <summary>Reads <c>--endpoint</c>, <c>--region</c>, <c>--tenant</c>, <c>--graph-dir</c>, falling back to the environment variables.</summary>
     public static QuickstartSettings Read(IReadOnlyList<string> args, Func<string, string?> environment)
     {
-        string? endpoint = environment(EndpointVariable), region = environment(RegionVariable), tenant = environment(TenantVariable);
+        string? endpoint = environment(EndpointVariable), region = environment(RegionVariable), tenant = environment(TenantVariable), graphDirectory = null;
         for (var i = 0; i < args.Count; i++)
         {
             var name = args[i];
@@ -31,7 +34,8 @@ public sealed class QuickstartSettings
                 case "--endpoint": endpoint = Value(); break;
                 case "--region": region = Value(); break;
                 case "--tenant": tenant = Value(); break;
-                default: throw new FormatException($"Unknown argument '{name}'. Use --endpoint <url>, --region <id>, --tenant <id>.");
+                case "--graph-dir": graphDirectory = Value(); break;
+                default: throw new FormatException($"Unknown argument '{name}'. Use --endpoint <url>, --region <id>, --tenant <id>, --graph-dir <folder>.");
             }
         }
 
@@ -54,6 +58,7 @@ public sealed class QuickstartSettings
             Endpoint = endpointUri,
             RegionId = string.IsNullOrWhiteSpace(region) ? null : region.Trim(),
             TenantId = tenantId,
+            GraphDirectory = string.IsNullOrWhiteSpace(graphDirectory) ? "." : graphDirectory,
         };
     }
 }

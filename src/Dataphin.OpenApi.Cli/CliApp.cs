@@ -81,6 +81,7 @@ internal static class CliApp
         lineage.Subcommands.Add(ShowCommand.Build(stdout, environment));
         lineage.Subcommands.Add(SyncCommands.BuildPlan(stdout, stderr, environment));
         lineage.Subcommands.Add(SyncCommands.BuildApply(stdout, stderr, environment));
+        lineage.Subcommands.Add(ExportCommand.Build(stdout, stderr, environment));
         root.Subcommands.Add(lineage);
 
         var openLineage = new Command("openlineage", "Work with OpenLineage events (https://openlineage.io) from Spark, Airflow, dbt or Flink.");

@@ -154,16 +154,18 @@ internal static class SyncCommands
         return command;
     }
 
-    private static async Task<(LineagePlan Plan, LineagePlanner Planner, CliConnection Connected, string StatePath)> PlanAsync(ParseResult parse, SyncOptions options, CliEnvironment environment, CancellationToken cancellationToken)
+    private static Task<(LineagePlan Plan, LineagePlanner Planner, CliConnection Connected, string StatePath)> PlanAsync(ParseResult parse, SyncOptions options, CliEnvironment environment, CancellationToken cancellationToken)
+        => PlanAsync(parse, parse.GetValue(options.File)!, parse.GetValue(options.Format), parse.GetValue(options.State)!.FullName, options.Connection, environment, cancellationToken);
+
+    /// <summary>Reads the manifest and the state, connects and plans (also for 'lineage export --plan-state').</summary>
+    internal static async Task<(LineagePlan Plan, LineagePlanner Planner, CliConnection Connected, string StatePath)> PlanAsync(ParseResult parse, FileInfo file, string? manifestFormat, string statePath, ConnectionOptions connection, CliEnvironment environment, CancellationToken cancellationToken)
     {
-        var file = parse.GetValue(options.File)!;
-        var statePath = parse.GetValue(options.State)!.FullName;
         if (!file.Exists)
         {
             throw new CliUsageException($"The manifest '{file.FullName}' does not exist.");
         }
 
-        var format = parse.GetValue(options.Format) switch
+        var format = manifestFormat switch
         {
             "json" => LineageManifestFormat.Json,
             "jsonl" => LineageManifestFormat.JsonLines,
@@ -193,8 +195,8 @@ internal static class SyncCommands
             throw new CliUsageException($"{file.Name}: {error.Message}", error);
         }
 
-        var tenant = options.Connection.ResolveTenant(parse, environment, dryRun: false);
-        var connected = options.Connection.Connect(parse, environment, dryRun: false);
+        var tenant = connection.ResolveTenant(parse, environment, dryRun: false);
+        var connected = connection.Connect(parse, environment, dryRun: false);
         try
         {
             var planner = new LineagePlanner(connected.Client, tenant);
@@ -224,7 +226,7 @@ internal static class SyncCommands
         }
     }
 
-    private static string Message(Exception error) => error switch
+    internal static string Message(Exception error) => error switch
     {
         LineagePlanException or CliUsageException => error.Message,
         _ => "Reading what Dataphin holds failed: " + CliText.Failure(error),
@@ -411,7 +413,7 @@ internal static class SyncCommands
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    private static LineageManifestFormat FormatFromPath(string path)
+    internal static LineageManifestFormat FormatFromPath(string path)
     {
         try
         {

@@ -29,7 +29,7 @@ public class HelpTests
         Assert.Empty(missing);
         Assert.Equal(["lineage", "openlineage", "emulator", "whoami", "config"], root.Subcommands.Select(c => c.Name));
         Assert.Equal(["set", "get", "list"], root.Subcommands[4].Subcommands.Select(c => c.Name));
-        Assert.Equal(["add", "delete", "show", "plan", "apply"], root.Subcommands[0].Subcommands.Select(c => c.Name));
+        Assert.Equal(["add", "delete", "show", "plan", "apply", "export"], root.Subcommands[0].Subcommands.Select(c => c.Name));
     }
 
     [Theory]
@@ -39,6 +39,7 @@ public class HelpTests
     [InlineData("lineage", "show", "--table")]
     [InlineData("lineage", "plan", "--state")]
     [InlineData("lineage", "apply", "--auto-approve")]
+    [InlineData("lineage", "export", "--render")]
     [InlineData("lineage", "add", "--profile")]
     [InlineData("config", "set", "accessKeySecret")]
     public async Task Help_of_a_command_goes_to_stdout_and_exits_0(string group, string command, string option)

@@ -1,3 +1,4 @@
+using Dataphin.OpenApi.IntegrationTests.Support;
 using Dataphin.OpenApi.Quickstart;
 
 namespace Dataphin.OpenApi.IntegrationTests;
@@ -8,12 +9,35 @@ public sealed class QuickstartSampleTests
     public async Task Without_configuration_the_quickstart_uses_the_emulator_prints_the_graph_and_shows_the_deleted_edge_gone()
     {
         using var output = new StringWriter();
+        var graphs = Directory.CreateTempSubdirectory("dataphin-quickstart-").FullName;
+        var path = Environment.GetEnvironmentVariable("PATH");
 
-        var exitCode = await QuickstartApp.RunAsync([], output, _ => null);
+        var exitCode = await QuickstartApp.RunAsync(["--graph-dir", graphs], output, name => name == "PATH" ? path : null);
 
         var text = output.ToString();
         Assert.True(exitCode == 0, text);
         Assert.Contains("Using the embedded Dataphin emulator", text, StringComparison.Ordinal);
+
+        // The graph as pictures, where it says: Mermaid and DOT always, SVG when Graphviz is on the PATH (CI installs it).
+        var mermaid = Path.Combine(graphs, "lineage.mmd");
+        Assert.Contains($"The graph as pictures: {mermaid} (Mermaid) and {Path.Combine(graphs, "lineage.dot")} (Graphviz).", text, StringComparison.Ordinal);
+        Assert.StartsWith("flowchart LR\n", File.ReadAllText(mermaid), StringComparison.Ordinal);
+        Assert.Contains("odps.300001234.ads_project.ads_sales_daily_report", File.ReadAllText(mermaid), StringComparison.Ordinal);
+        Assert.Contains("odps.300001234.ads_project.ads_sales_daily_report", File.ReadAllText(Path.Combine(graphs, "lineage.dot")), StringComparison.Ordinal);
+        var svg = Path.Combine(graphs, "lineage.svg");
+        if ((path ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Any(d => File.Exists(Path.Combine(d, "dot"))))
+        {
+            Assert.Contains($"Drawn by Graphviz: {svg}", text, StringComparison.Ordinal);
+            Assert.Contains("odps.300001234.ads_project.ads_sales_daily_report", File.ReadAllText(svg), StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.False(RepositoryPaths.OnCi, "Graphviz 'dot' is not installed, and CI must check the quick start's lineage.svg (.ci/run installs it).");
+            Assert.Contains("Graphviz 'dot' is not on the PATH, so no lineage.svg", text, StringComparison.Ordinal);
+            Assert.False(File.Exists(svg));
+        }
+
+        Directory.Delete(graphs, recursive: true);
         Assert.Contains("ads_project.ads_sales_daily_report", text, StringComparison.Ordinal);
         Assert.Contains("<- dw_project.dwd_trade_order_di", text, StringComparison.Ordinal);
         Assert.Contains("<- mysql_oms.oms.orders", text, StringComparison.Ordinal);
@@ -45,7 +69,10 @@ public sealed class QuickstartSampleTests
         };
         using var output = new StringWriter();
 
-        var exitCode = await QuickstartApp.RunAsync([], output, name => environment.GetValueOrDefault(name));
+        var graphs = Directory.CreateTempSubdirectory("dataphin-quickstart-").FullName;
+
+        var exitCode = await QuickstartApp.RunAsync(["--graph-dir", graphs], output, name => environment.GetValueOrDefault(name));
+        Directory.Delete(graphs, recursive: true);
 
         var text = output.ToString();
         Assert.True(exitCode == 0, text);
