@@ -147,14 +147,9 @@ internal sealed class OperationClientEmitter : IEmitter
             var type = $"{OperationShape.ModelsNamespaceGlobal}.{operation.RequestName}";
             parameter = operation.RequestIsOptional ? $"{type}? request = null" : $"{type} request";
             argument = operation.RequestIsOptional ? "request, null" : "request, \"request\"";
-            requestDoc = operation.RequestIsOptional
-                ? "<param name=\"request\">The parameters, all optional; <see langword=\"null\"/> sends none.</param>"
-                : "<param name=\"request\">The parameters.</param>";
+            requestDoc = OperationDocs.RequestParam(operation);
             nullDoc = "<paramref name=\"request\"/> is null.";
-            var paths = operation.RequiredPaths;
-            required = paths.Count == 0
-                ? "No parameter is required besides the tenant."
-                : "Required: " + string.Join(", ", paths.Select(p => $"<c>{OperationDocs.X(p)}</c>")) + ". A missing one is reported before sending, all at once.";
+            required = OperationDocs.RequiredParameters(operation);
         }
 
         code.DocLine("summary", $"Calls <c>{operation.Name}</c> ({OperationDocs.Where(operation)}).")

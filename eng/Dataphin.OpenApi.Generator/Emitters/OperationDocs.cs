@@ -108,6 +108,16 @@ internal static class OperationDocs
     }
 
     /// <summary>Text for inside an XML doc element.</summary>
+    /// <summary>The <c>param</c> documentation of a generated request parameter (optional or not).</summary>
+    public static string RequestParam(OperationShape operation) => operation.RequestIsOptional
+        ? "<param name=\"request\">The parameters, all optional; <see langword=\"null\"/> sends none.</param>"
+        : "<param name=\"request\">The parameters.</param>";
+
+    /// <summary>What a generated method's remarks say of its required parameters.</summary>
+    public static string RequiredParameters(OperationShape operation) => operation.RequiredPaths.Count == 0
+        ? "No parameter is required besides the tenant."
+        : "Required: " + string.Join(", ", operation.RequiredPaths.Select(p => $"<c>{X(p)}</c>")) + ". A missing one is reported before sending, all at once.";
+
     public static string X(string text) => CodeWriter.XmlText(text);
 
     private static string Values(IReadOnlyList<string> values)

@@ -64,13 +64,8 @@ internal sealed class RefitInterfaceEmitter : IEmitter
         {
             var type = $"{OperationShape.ModelsNamespaceGlobal}.{operation.RequestName}";
             parameter = operation.RequestIsOptional ? $"{type}? request = null" : $"{type} request";
-            requestDoc = operation.RequestIsOptional
-                ? "<param name=\"request\">The parameters, all optional; <see langword=\"null\"/> sends none.</param>"
-                : "<param name=\"request\">The parameters.</param>";
-            var paths = operation.RequiredPaths;
-            required = paths.Count == 0
-                ? "No parameter is required besides the tenant."
-                : "Required: " + string.Join(", ", paths.Select(p => $"<c>{OperationDocs.X(p)}</c>")) + ". A missing one is reported before sending, all at once.";
+            requestDoc = OperationDocs.RequestParam(operation);
+            required = OperationDocs.RequiredParameters(operation);
         }
 
         code.DocLine("summary", $"Calls <c>{operation.Name}</c> ({OperationDocs.Where(operation)}).")
