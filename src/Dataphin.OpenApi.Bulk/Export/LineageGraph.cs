@@ -6,15 +6,17 @@ namespace Dataphin.OpenApi.Bulk;
 /// Table lineage as a graph, to export as a picture or a table (<see cref="LineageGraphExporter"/>): the tables are
 /// the nodes, each table pair an edge with its field lineages. Made from a manifest (<see cref="ReadManifestAsync"/>,
 /// <see cref="FromItems"/>, <see cref="FromCommands"/>) or from a <see cref="LineagePlan"/> (<see cref="FromPlan"/>),
-/// where every pair and field lineage carries what the plan does to it.
+/// where every pair and field lineage carries what the plan does to it, or from what Dataphin holds around a table
+/// (<see cref="LineageTraversal"/>).
 /// </summary>
 public sealed class LineageGraph
 {
-    private LineageGraph(IReadOnlyList<LineageGraphNode> nodes, IReadOnlyList<LineageGraphEdge> edges, bool isPlan)
+    private LineageGraph(IReadOnlyList<LineageGraphNode> nodes, IReadOnlyList<LineageGraphEdge> edges, bool isPlan, bool isTraversal = false)
     {
         Nodes = nodes;
         Edges = edges;
         IsPlan = isPlan;
+        IsTraversal = isTraversal;
     }
 
     /// <summary>The tables, in order of first appearance.</summary>
@@ -25,6 +27,9 @@ public sealed class LineageGraph
 
     /// <summary>Whether the graph was made from a plan, so that every edge and field lineage has a <see cref="LineageGraphEdge.Change"/>.</summary>
     public bool IsPlan { get; }
+
+    /// <summary>Whether the graph is what Dataphin holds around a table (<see cref="LineageTraversal"/>), for the JSON export's <c>kind</c>.</summary>
+    internal bool IsTraversal { get; }
 
     /// <summary>The graph of lineage commands, e.g. the ones an ETL job registers.</summary>
     /// <param name="commands">The commands; their table pairs become the edges.</param>
@@ -172,6 +177,33 @@ public sealed class LineageGraph
         return builder.Build();
     }
 
+    /// <summary>
+    /// The graph of a traversal: every table by GUID (labelled <c>name (guid)</c> when Dataphin gave its name), the start
+    /// table among them even when it has no pair, and the pairs with their field lineages.
+    /// </summary>
+    internal static LineageGraph FromTraversal(IEnumerable<(string Guid, string? Name)> tables, IEnumerable<(string Input, string Output, IReadOnlyList<FieldLineage> Fields)> pairs)
+    {
+        var builder = new Builder(isPlan: false);
+        var references = new Dictionary<string, AssetReference>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (guid, name) in tables)
+        {
+            var reference = AssetReference.ByGuid(guid, MetadataType.Table);
+            references[guid] = reference;
+            builder.Node(reference, string.IsNullOrEmpty(name) || string.Equals(name, guid, StringComparison.Ordinal) ? guid : $"{name} ({guid})");
+        }
+
+        foreach (var (input, output, fields) in pairs)
+        {
+            var edge = builder.Edge(references[input], references[output], null);
+            foreach (var field in fields)
+            {
+                edge.Field(field, null);
+            }
+        }
+
+        return builder.Build(isTraversal: true);
+    }
+
     /// <summary>The label of a table: its GUID, or <c>catalog.schema.name@env</c>; other metadata types say which they are.</summary>
     internal static string TableLabel(AssetReference reference)
     {
@@ -287,14 +319,14 @@ public sealed class LineageGraph
             return edge;
         }
 
-        public LineageGraph Build() => new(Nodes.ToList(), _order.Select(e => e.Build()).ToList(), isPlan);
+        public LineageGraph Build(bool isTraversal = false) => new(Nodes.ToList(), _order.Select(e => e.Build()).ToList(), isPlan, isTraversal);
 
-        private LineageGraphNode Node(AssetReference reference)
+        public LineageGraphNode Node(AssetReference reference, string? label = null)
         {
             var key = LineageKeys.Reference(reference);
             if (!_nodes.TryGetValue(key, out var node))
             {
-                node = new LineageGraphNode("n" + (Nodes.Count + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), TableLabel(reference), reference);
+                node = new LineageGraphNode("n" + (Nodes.Count + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), label ?? TableLabel(reference), reference);
                 _nodes[key] = node;
                 Nodes.Add(node);
             }

@@ -257,7 +257,7 @@ public static class LineageGraphExporter
         using (var json = new Utf8JsonWriter(buffer, JsonOptions))
         {
             json.WriteStartObject();
-            json.WriteString("kind", graph.IsPlan ? "plan" : "manifest");
+            json.WriteString("kind", graph.IsPlan ? "plan" : graph.IsTraversal ? "dataphin" : "manifest");
             json.WriteStartArray("nodes");
             foreach (var node in graph.Nodes)
             {

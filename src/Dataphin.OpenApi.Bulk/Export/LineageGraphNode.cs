@@ -13,7 +13,10 @@ public sealed class LineageGraphNode
     /// <summary>The node's identifier in the exported text (<c>n1</c>, <c>n2</c>, …, in order of first appearance); never derived from the table's name.</summary>
     public string Id { get; }
 
-    /// <summary>What the picture shows: the GUID of a reference by GUID, or <c>catalog.schema.name@env</c> of a reference by properties.</summary>
+    /// <summary>
+    /// What the picture shows: the GUID of a reference by GUID, or <c>catalog.schema.name@env</c> of a reference by
+    /// properties; in a traversal's graph <c>name (guid)</c> when Dataphin gave the table's name.
+    /// </summary>
     public string Label { get; }
 
     /// <summary>The table reference as the manifest, the state or Dataphin gave it.</summary>
