@@ -201,6 +201,51 @@ public sealed class DataphinEmulator : IAsyncDisposable
     }
 
     /// <summary>
+    /// Stores lineage as if Dataphin had found it in one of its task nodes: as <see cref="SeedSystemLineage(long, string)"/>,
+    /// and its rows carry <c>NodeId</c>, so a <c>GetTableLineages</c> or <c>GetTableColumnLineages</c> filter with
+    /// <c>NodeIdList</c> can pick it (registered lineage has no node, so such a filter leaves it out).
+    /// </summary>
+    /// <param name="tenantId">The tenant id.</param>
+    /// <param name="addRegisterLineageCommandJson">The lineage, in the JSON shape of an AddRegisterLineage command.</param>
+    /// <param name="nodeId">The task node's id.</param>
+    /// <exception cref="ArgumentException">The JSON breaks a rule of AddRegisterLineage (the message says which), or <paramref name="nodeId"/> is empty.</exception>
+    public void SeedSystemLineage(long tenantId, string addRegisterLineageCommandJson, string nodeId)
+    {
+        if (string.IsNullOrWhiteSpace(nodeId))
+        {
+            throw new ArgumentException("The node id must not be empty: it is what a NodeIdList filter matches.", nameof(nodeId));
+        }
+
+        var error = LineageCommandParser.Parse("AddRegisterLineageCommand", addRegisterLineageCommandJson, out var command);
+        if (error is not null)
+        {
+            throw new ArgumentException(error.Message, nameof(addRegisterLineageCommandJson));
+        }
+
+        _state.Tenants[tenantId] = true;
+        _state.Lineage.Add(tenantId, command!, throughApi: false, nodeId);
+    }
+
+    /// <summary>
+    /// Drops a table from the emulator's catalog while its lineage stays, as lineage to a dropped table stays in
+    /// Dataphin: ListCatalogAssets and GetCatalogAssetDetails no longer show it, and GetTableLineages and
+    /// GetTableColumnLineages answer its rows (marked <c>InputTableDeleted</c>/<c>OutputTableDeleted</c>) only when the
+    /// filter's <c>NeedNotExistObject</c> is true. Every other table the stored lineage names is in the catalog.
+    /// </summary>
+    /// <param name="tenantId">The tenant id.</param>
+    /// <param name="tableGuid">The table's GUID as the emulator knows it (<see cref="RegisteredReference.EmulatorGuid"/>), compared case-insensitively.</param>
+    /// <exception cref="ArgumentException"><paramref name="tableGuid"/> is empty.</exception>
+    public void DropTable(long tenantId, string tableGuid)
+    {
+        if (string.IsNullOrWhiteSpace(tableGuid))
+        {
+            throw new ArgumentException("The table GUID must not be empty.", nameof(tableGuid));
+        }
+
+        _state.Lineage.Drop(tenantId, tableGuid);
+    }
+
+    /// <summary>
     /// What the emulator has received and holds, as served at <c>GET /_emulator/state</c>: requests per action and how
     /// they were answered, throttling answers, the lineage stored, and repeated registrations.
     /// </summary>

@@ -59,7 +59,7 @@ internal sealed class ActionExecutor(EmulatorState state)
 
     private ActionResult GetTableLineages(ActionCall call)
     {
-        if (Matching(call, out var matches) is { } error)
+        if (Matching(call, out var matches, out var dropped) is { } error)
         {
             return new ActionResult(error);
         }
@@ -70,8 +70,9 @@ internal sealed class ActionExecutor(EmulatorState state)
             foreach (var edge in matches)
             {
                 json.WriteStartObject();
-                WriteTable(json, "Input", edge.Source);
-                WriteTable(json, "Output", edge.Target);
+                WriteTable(json, "Input", edge.Source, dropped);
+                WriteTable(json, "Output", edge.Target, dropped);
+                WriteNode(json, edge);
                 json.WriteEndObject();
             }
 
@@ -82,7 +83,7 @@ internal sealed class ActionExecutor(EmulatorState state)
     /// <summary>The field lineages of the table edges <c>GetTableLineages</c> would answer, one row per field edge.</summary>
     private ActionResult GetTableColumnLineages(ActionCall call)
     {
-        if (Matching(call, out var matches) is { } error)
+        if (Matching(call, out var matches, out var dropped) is { } error)
         {
             return new ActionResult(error);
         }
@@ -95,12 +96,13 @@ internal sealed class ActionExecutor(EmulatorState state)
                 foreach (var field in edge.FieldLineages)
                 {
                     json.WriteStartObject();
-                    WriteTable(json, "Input", edge.Source);
+                    WriteTable(json, "Input", edge.Source, dropped);
                     json.WriteString("InputColumnGuid", ColumnGuid(edge.Source, field.Source));
                     json.WriteString("InputColumnName", field.Source.Name ?? field.Source.EmulatorGuid.Split('.')[^1]);
-                    WriteTable(json, "Output", edge.Target);
+                    WriteTable(json, "Output", edge.Target, dropped);
                     json.WriteString("OutputColumnGuid", ColumnGuid(edge.Target, field.Target));
                     json.WriteString("OutputColumnName", field.Target.Name ?? field.Target.EmulatorGuid.Split('.')[^1]);
+                    WriteNode(json, edge);
                     json.WriteEndObject();
                 }
             }
@@ -127,7 +129,9 @@ internal sealed class ActionExecutor(EmulatorState state)
         var exact = !string.Equals(Text(query, "QueryMode"), "ASSET_SEARCH", StringComparison.OrdinalIgnoreCase);
         var page = Math.Max(1, Int(query, "PageNum") ?? 1);
         var size = Math.Clamp(Int(query, "PageSize") ?? 10, 1, 1000);
+        var dropped = state.Lineage.Dropped(call.TenantId);
         var tables = Tables(call.TenantId)
+            .Where(t => !dropped.Contains(t.EmulatorGuid))
             .Where(t => type is null || Same(type, "TABLE"))
             .Where(t => string.IsNullOrEmpty(name) || (exact ? Same(AssetName(t), name!) : AssetName(t).Contains(name!, StringComparison.OrdinalIgnoreCase)))
             .Where(t => string.IsNullOrEmpty(keyword) || AssetName(t).Contains(keyword!, StringComparison.OrdinalIgnoreCase) || FullName(t).Contains(keyword!, StringComparison.OrdinalIgnoreCase))
@@ -159,9 +163,9 @@ internal sealed class ActionExecutor(EmulatorState state)
 
         var guid = Text(query, "Guid") ?? string.Empty;
         var table = Tables(call.TenantId).FirstOrDefault(t => Same(t.EmulatorGuid, guid));
-        if (table is null)
+        if (table is null || state.Lineage.Dropped(call.TenantId).Contains(guid))
         {
-            // A GUID no lineage names: a successful answer without Data, as for an asset the caller cannot see.
+            // A GUID no lineage names, or a dropped table: a successful answer without Data, as for an asset the caller cannot see.
             return new ActionResult(null, _ => { });
         }
 
@@ -207,18 +211,28 @@ internal sealed class ActionExecutor(EmulatorState state)
         });
     }
 
-    /// <summary>Reads TableGuid and FilterQuery and picks the store's table edges they ask for.</summary>
-    private ServiceError? Matching(ActionCall call, out List<RegisteredTableLineage> matches)
+    /// <summary>
+    /// Reads TableGuid and FilterQuery and picks the store's table edges they ask for. <c>NeedUpstream</c> (the edges
+    /// into the table) and <c>NeedDownstream</c> (the edges out of it) are true when absent; <c>NeedNotExistObject</c>
+    /// (false when absent) keeps the edges naming a table dropped from the catalog (<see cref="DataphinEmulator.DropTable"/>);
+    /// <c>NodeEnv</c> keeps the edges whose tables have that environment or none (registered lineage has no node, so
+    /// its tables' environment stands for the node's); a non-empty <c>NodeIdList</c> keeps the edges found in one of those
+    /// task nodes (registered lineage has none). A GUID no lineage names gets an empty list, as a table without lineage:
+    /// the reference documents no error for it.
+    /// </summary>
+    private ServiceError? Matching(ActionCall call, out List<RegisteredTableLineage> matches, out IReadOnlySet<string> dropped)
     {
         matches = [];
+        dropped = state.Lineage.Dropped(call.TenantId);
         var guid = call.QueryParameter("TableGuid");
         if (string.IsNullOrWhiteSpace(guid))
         {
             return ServiceError.MissingParameter("TableGuid");
         }
 
-        bool needUpstream = true, needDownstream = true;
+        bool needUpstream = true, needDownstream = true, needNotExist = false;
         string? nodeEnv = null;
+        HashSet<string>? nodeIds = null;
         var filter = call.FormField("FilterQuery");
         if (!string.IsNullOrWhiteSpace(filter))
         {
@@ -233,7 +247,16 @@ internal sealed class ActionExecutor(EmulatorState state)
 
                 needUpstream = Bool(root, "NeedUpstream") ?? true;
                 needDownstream = Bool(root, "NeedDownstream") ?? true;
+                needNotExist = Bool(root, "NeedNotExistObject") ?? false;
                 nodeEnv = root.TryGetProperty("NodeEnv", out var env) && env.ValueKind == JsonValueKind.String ? env.GetString() : null;
+                if (root.TryGetProperty("NodeIdList", out var list) && list.ValueKind == JsonValueKind.Array && list.GetArrayLength() > 0)
+                {
+                    nodeIds = new HashSet<string>(StringComparer.Ordinal);
+                    foreach (var id in list.EnumerateArray())
+                    {
+                        nodeIds.Add(id.ValueKind == JsonValueKind.String ? id.GetString()! : id.GetRawText());
+                    }
+                }
             }
             catch (JsonException e)
             {
@@ -253,9 +276,20 @@ internal sealed class ActionExecutor(EmulatorState state)
             matches.AddRange(edges.Where(e => Same(e.Source.EmulatorGuid, guid) && !upstream.Contains(e)));
         }
 
+        if (!needNotExist)
+        {
+            var gone = dropped;
+            matches = matches.Where(e => !gone.Contains(e.Source.EmulatorGuid) && !gone.Contains(e.Target.EmulatorGuid)).ToList();
+        }
+
         if (!string.IsNullOrEmpty(nodeEnv))
         {
             matches = matches.Where(e => EnvMatches(e.Source, nodeEnv) && EnvMatches(e.Target, nodeEnv)).ToList();
+        }
+
+        if (nodeIds is not null)
+        {
+            matches = matches.Where(e => e.NodeId is { } node && nodeIds.Contains(node)).ToList();
         }
 
         return null;
@@ -363,7 +397,15 @@ internal sealed class ActionExecutor(EmulatorState state)
         });
     }
 
-    private static void WriteTable(Utf8JsonWriter json, string side, RegisteredReference table)
+    private static void WriteNode(Utf8JsonWriter json, RegisteredTableLineage edge)
+    {
+        if (edge.NodeId is { } node)
+        {
+            json.WriteString("NodeId", node);
+        }
+    }
+
+    private static void WriteTable(Utf8JsonWriter json, string side, RegisteredReference table, IReadOnlySet<string> dropped)
     {
         json.WriteString(side + "TableGuid", table.EmulatorGuid);
         json.WriteString(side + "TableName", table.Name ?? table.EmulatorGuid.Split('.')[^1]);
@@ -372,7 +414,7 @@ internal sealed class ActionExecutor(EmulatorState state)
             json.WriteString(side + "TableEnv", env);
         }
 
-        json.WriteBoolean(side + "TableDeleted", false);
+        json.WriteBoolean(side + "TableDeleted", dropped.Contains(table.EmulatorGuid));
     }
 
     private static bool Same(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);

@@ -14,10 +14,11 @@ internal sealed class LineageStore
 
     private readonly object _gate = new();
     private readonly Dictionary<long, Dictionary<EdgeKey, TableEdge>> _tenants = [];
+    private readonly Dictionary<long, HashSet<string>> _dropped = [];
     private long _sequence;
 
     /// <summary>Registers (merges) a command's lineage; returns the number of table and field edges created.</summary>
-    public (int TablesAdded, int FieldsAdded) Add(long tenantId, ParsedLineageCommand command, bool throughApi)
+    public (int TablesAdded, int FieldsAdded) Add(long tenantId, ParsedLineageCommand command, bool throughApi, string? nodeId = null)
     {
         lock (_gate)
         {
@@ -29,6 +30,11 @@ internal sealed class LineageStore
                 edge = new TableEdge(command.Source, command.Target, throughApi, ++_sequence);
                 edges[key] = edge;
                 tablesAdded = 1;
+            }
+
+            if (nodeId is not null)
+            {
+                edge.NodeId = nodeId;
             }
 
             if (command.RelationProperties is { } properties)
@@ -143,6 +149,31 @@ internal sealed class LineageStore
         lock (_gate)
         {
             _tenants.Remove(tenantId);
+            _dropped.Remove(tenantId);
+        }
+    }
+
+    /// <summary>Marks a table GUID as dropped from the catalog (its lineage stays, as lineage to a dropped table does in Dataphin).</summary>
+    public void Drop(long tenantId, string tableGuid)
+    {
+        lock (_gate)
+        {
+            if (!_dropped.TryGetValue(tenantId, out var dropped))
+            {
+                dropped = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+                _dropped[tenantId] = dropped;
+            }
+
+            dropped.Add(tableGuid);
+        }
+    }
+
+    /// <summary>The table GUIDs of a tenant dropped from the catalog (a copy; compared case-insensitively).</summary>
+    public IReadOnlySet<string> Dropped(long tenantId)
+    {
+        lock (_gate)
+        {
+            return _dropped.TryGetValue(tenantId, out var dropped) ? new HashSet<string>(dropped, StringComparer.OrdinalIgnoreCase) : new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         }
     }
 
@@ -176,12 +207,15 @@ internal sealed class LineageStore
 
         public JsonObject? RelationProperties { get; set; }
 
+        public string? NodeId { get; set; }
+
         public RegisteredTableLineage ToSnapshot() => new(
             Source,
             Target,
             Fields.Values.OrderBy(f => f.Sequence).Select(f => new RegisteredFieldLineage(f.Source, f.Target, f.IsDirect, f.ThroughApi)).ToList(),
             RelationProperties?.ToJsonString(Readable),
-            ThroughApi);
+            ThroughApi)
+        { NodeId = NodeId };
     }
 
     private sealed class FieldEdge(RegisteredReference source, RegisteredReference target, bool isDirect, bool throughApi, long sequence)

@@ -13,6 +13,9 @@ public sealed record RegisteredTableLineage(
     string? RelationPropertiesJson,
     bool RegisteredThroughApi)
 {
+    /// <summary>The task node Dataphin found the lineage in (<see cref="DataphinEmulator.SeedSystemLineage(long, string, string)"/>), or <see langword="null"/> for registered lineage, which has none.</summary>
+    public string? NodeId { get; init; }
+
     /// <inheritdoc />
     public override string ToString() => $"{Source} -> {Target} ({FieldLineages.Count} field lineages)";
 }
