@@ -7,9 +7,10 @@ using Dataphin.OpenApi.Bulk;
 namespace Dataphin.OpenApi.Cli;
 
 /// <summary>
-/// <c>dataphin lineage export</c>: a manifest (or the plan of a manifest against a state file) as a Mermaid flowchart,
-/// Graphviz DOT, JSON or CSV, and with <c>--render</c> as an SVG or PNG picture drawn by Graphviz <c>dot</c>.
-/// Exit codes: 0 written; 1 the manifest has unreadable items, planning failed, or Graphviz is missing or failed; 2 usage error.
+/// <c>dataphin lineage export</c>: a manifest (or the plan of a manifest against a state file), or with <c>--table</c>
+/// the lineage Dataphin holds around a table (<see cref="LineageTraversal"/>), as a Mermaid flowchart, Graphviz DOT,
+/// JSON or CSV, and with <c>--render</c> as an SVG or PNG picture drawn by Graphviz <c>dot</c>.
+/// Exit codes: 0 written; 1 the manifest has unreadable items, planning or reading failed, or Graphviz is missing or failed; 2 usage error.
 /// </summary>
 internal static class ExportCommand
 {
@@ -19,9 +20,16 @@ internal static class ExportCommand
     {
         var command = new Command("export", "Write the lineage of a manifest as a picture or a table, to look at instead of read: a Mermaid flowchart, Graphviz DOT, JSON or CSV. "
             + "With --plan-state it exports the plan against that state instead (additions green, updates blue, deletions red, drift orange, unchanged grey), for a pull-request review. "
+            + "With --table instead of --file it exports the lineage Dataphin holds around that table, --depth hops up and down (each table read once, at the read operations' pace). "
             + "With --render svg|png it draws the picture with Graphviz 'dot' (which must be on the PATH). "
             + "Exit codes: 0 written; 1 unreadable manifest items, a failed plan, or Graphviz missing or failing; 2 usage error.");
-        var file = new Option<FileInfo>("--file", "-f") { Description = "The manifest (JSON, JSON Lines or CSV, as for 'lineage add').", Required = true, HelpName = "path" };
+        var file = new Option<FileInfo?>("--file", "-f") { Description = "The manifest (JSON, JSON Lines or CSV, as for 'lineage add'). Give --file or --table.", HelpName = "path" };
+        var table = new Option<string?>("--table") { Description = "Export the lineage Dataphin holds around this table (its GUID) instead of a manifest. Give --file or --table.", HelpName = "guid" };
+        var depth = new Option<int?>("--depth") { Description = "With --table: how many hops to walk from the table (default 1; 0 shows the table alone).", HelpName = "n" };
+        var direction = new Option<string?>("--direction") { Description = "With --table: which way to walk (default both).", HelpName = "upstream|downstream|both" };
+        direction.AcceptOnlyFromAmong("upstream", "downstream", "both");
+        var fields = new Option<bool>("--fields") { Description = "With --table: read the field lineages of the pairs too (one more call per table)." };
+        var maxTables = new Option<int?>("--max-tables") { Description = $"With --table: the most tables to show (default {LineageTraversalOptions.DefaultMaxTables}); a larger graph is cut there, with a warning.", HelpName = "n" };
         var manifestFormat = new Option<string?>("--manifest-format") { Description = "The manifest format; by default taken from the file extension (.json, .jsonl or .ndjson, .csv).", HelpName = "json|jsonl|csv" };
         manifestFormat.AcceptOnlyFromAmong("json", "jsonl", "csv");
         var planState = new Option<FileInfo?>("--plan-state") { Description = "Export the plan of the manifest against this state file (as 'lineage plan --state' makes it, reading what Dataphin holds) instead of the manifest.", HelpName = "file" };
@@ -32,6 +40,11 @@ internal static class ExportCommand
         render.AcceptOnlyFromAmong("svg", "png");
         var connection = new ConnectionOptions();
         command.Options.Add(file);
+        command.Options.Add(table);
+        command.Options.Add(depth);
+        command.Options.Add(direction);
+        command.Options.Add(fields);
+        command.Options.Add(maxTables);
         command.Options.Add(manifestFormat);
         command.Options.Add(planState);
         command.Options.Add(format);
@@ -40,7 +53,8 @@ internal static class ExportCommand
         connection.AddTo(command, bulk: false);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var manifest = parse.GetValue(file)!;
+            var manifest = parse.GetValue(file);
+            var tableGuid = parse.GetValue(table);
             var picture = parse.GetValue(render);
             var outputFile = parse.GetValue(output);
             var graphFormat = (parse.GetValue(format), picture) switch
@@ -56,7 +70,46 @@ internal static class ExportCommand
                 throw new CliUsageException("A PNG picture is binary: pass --output <file.png> to write it to a file.");
             }
 
-            if (!manifest.Exists)
+            if (manifest is not null && tableGuid is not null)
+            {
+                throw new CliUsageException("Give either --file (export a manifest) or --table (export the lineage Dataphin holds around a table), not both.");
+            }
+
+            if (manifest is null && tableGuid is null)
+            {
+                throw new CliUsageException("Nothing to export: give --file <manifest> to export a manifest, or --table <guid> to export the lineage Dataphin holds around a table.");
+            }
+
+            if (tableGuid is not null)
+            {
+                var traversal = TraversalOptions(parse, tableGuid, depth, direction, fields, maxTables, planState, manifestFormat);
+                LineageTraversalResult result;
+                try
+                {
+                    var tenant = connection.ResolveTenant(parse, environment, dryRun: false);
+                    using var connected = connection.Connect(parse, environment, dryRun: false);
+                    result = await connected.Client.TraverseLineageAsync(tenant, tableGuid, traversal, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception error) when (error is DataphinException or HttpRequestException)
+                {
+                    await stderr.WriteLineAsync("Reading the lineage of table " + tableGuid + " from Dataphin failed: " + CliText.Failure(error)).ConfigureAwait(false);
+                    return ExitCodes.ItemsFailed;
+                }
+
+                if (result.Truncated)
+                {
+                    await stderr.WriteLineAsync($"warning: the lineage around {tableGuid} has more than {traversal.MaxTables} table(s) within {traversal.Depth} hop(s); the picture stops at {traversal.MaxTables} and leaves the other tables and their pairs out. Raise --max-tables or lower --depth to see all of it.").ConfigureAwait(false);
+                }
+
+                return await WriteAsync(result.Graph, graphFormat, picture, outputFile, stdout, stderr, environment, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (Given(parse, depth) || Given(parse, direction) || Given(parse, fields) || Given(parse, maxTables))
+            {
+                throw new CliUsageException("--depth, --direction, --fields and --max-tables walk the lineage Dataphin holds from a table: they go with --table, not with --file.");
+            }
+
+            if (!manifest!.Exists)
             {
                 throw new CliUsageException($"The manifest '{manifest.FullName}' does not exist.");
             }
@@ -77,24 +130,71 @@ internal static class ExportCommand
                 return ExitCodes.ItemsFailed;
             }
 
-            var text = LineageGraphExporter.Export(graph, graphFormat);
-            var what = $"{graph.Nodes.Count} table(s), {graph.Edges.Count} table pair(s)";
-            if (picture is not null)
-            {
-                return await RenderAsync(text, picture, outputFile, what, stdout, stderr, environment, cancellationToken).ConfigureAwait(false);
-            }
-
-            if (outputFile is null)
-            {
-                await stdout.WriteAsync(text).ConfigureAwait(false);
-                return ExitCodes.Success;
-            }
-
-            Write(outputFile, () => File.WriteAllText(outputFile.FullName, text, Utf8));
-            await stdout.WriteLineAsync($"Wrote the {Name(graphFormat)} of {what} to {outputFile.FullName}.").ConfigureAwait(false);
-            return ExitCodes.Success;
+            return await WriteAsync(graph, graphFormat, picture, outputFile, stdout, stderr, environment, cancellationToken).ConfigureAwait(false);
         });
         return command;
+    }
+
+    /// <summary>The traversal's settings from the options; the file-only options and bad numbers are usage errors.</summary>
+    private static LineageTraversalOptions TraversalOptions(ParseResult parse, string tableGuid, Option<int?> depth, Option<string?> direction, Option<bool> fields, Option<int?> maxTables, Option<FileInfo?> planState, Option<string?> manifestFormat)
+    {
+        if (Given(parse, planState) || Given(parse, manifestFormat))
+        {
+            throw new CliUsageException("--plan-state and --manifest-format go with --file (a manifest); --table exports what Dataphin holds, with no manifest or state.");
+        }
+
+        if (string.IsNullOrWhiteSpace(tableGuid))
+        {
+            throw new CliUsageException("--table needs the GUID of a table, e.g. --table odps.300000001.project1.table1.");
+        }
+
+        var hops = parse.GetValue(depth) ?? 1;
+        if (hops < 0)
+        {
+            throw new CliUsageException($"--depth is the number of hops to walk from the table: 0 or more, not {hops}.");
+        }
+
+        var most = parse.GetValue(maxTables) ?? LineageTraversalOptions.DefaultMaxTables;
+        if (most < 1)
+        {
+            throw new CliUsageException($"--max-tables is the most tables to show, the table itself included: 1 or more, not {most}.");
+        }
+
+        return new LineageTraversalOptions
+        {
+            Depth = hops,
+            Direction = parse.GetValue(direction) switch
+            {
+                "upstream" => LineageDirection.Upstream,
+                "downstream" => LineageDirection.Downstream,
+                _ => LineageDirection.Both,
+            },
+            IncludeFields = parse.GetValue(fields),
+            MaxTables = most,
+        };
+    }
+
+    /// <summary>Whether the option was on the command line (a flag's implicit default is not).</summary>
+    private static bool Given(ParseResult parse, Option option) => parse.GetResult(option) is { Implicit: false };
+
+    private static async Task<int> WriteAsync(LineageGraph graph, LineageGraphFormat graphFormat, string? picture, FileInfo? outputFile, TextWriter stdout, TextWriter stderr, CliEnvironment environment, CancellationToken cancellationToken)
+    {
+        var text = LineageGraphExporter.Export(graph, graphFormat);
+        var what = $"{graph.Nodes.Count} table(s), {graph.Edges.Count} table pair(s)";
+        if (picture is not null)
+        {
+            return await RenderAsync(text, picture, outputFile, what, stdout, stderr, environment, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (outputFile is null)
+        {
+            await stdout.WriteAsync(text).ConfigureAwait(false);
+            return ExitCodes.Success;
+        }
+
+        Write(outputFile, () => File.WriteAllText(outputFile.FullName, text, Utf8));
+        await stdout.WriteLineAsync($"Wrote the {Name(graphFormat)} of {what} to {outputFile.FullName}.").ConfigureAwait(false);
+        return ExitCodes.Success;
     }
 
     private static async Task<LineageGraph> ReadGraphAsync(ParseResult parse, FileInfo manifest, string? manifestFormat, FileInfo? planState, ConnectionOptions connection, CliEnvironment environment, TextWriter stderr, CancellationToken cancellationToken)

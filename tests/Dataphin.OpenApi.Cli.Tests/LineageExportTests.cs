@@ -287,6 +287,109 @@ public sealed class LineageExportTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.Equal(string.Empty, run.Stdout);
     }
 
+    [Fact]
+    public async Task Export_table_walks_the_lineage_dataphin_holds_in_every_format_and_draws_it()
+    {
+        Seed("odps.1.ods.orders", "odps.1.dw.orders", ("id", "order_id"));
+        Seed("odps.1.dw.orders", "odps.1.ads.sales");
+        Seed("odps.1.ads.sales", "odps.1.rpt.daily");
+        Seed("odps.1.ods.users", "odps.1.ods.orders");
+        string[] walk = ["lineage", "export", "--table", "odps.1.dw.orders", "--level3-qps", "1000"];
+
+        var mermaid = await RunAsync([.. walk, "--depth", "1", "--fields"]);
+        Assert.True(mermaid.ExitCode == 0, mermaid.Stderr);
+        Assert.StartsWith("flowchart LR\n", mermaid.Stdout);
+        Assert.Contains("n1[\"orders (odps.1.dw.orders)\"]", mermaid.Stdout);
+        Assert.Contains("orders (odps.1.ods.orders)", mermaid.Stdout);
+        Assert.Contains("sales (odps.1.ads.sales)", mermaid.Stdout);
+        Assert.DoesNotContain("daily", mermaid.Stdout);
+        Assert.DoesNotContain("users", mermaid.Stdout);
+        Assert.Contains("id → order_id", mermaid.Stdout);
+
+        var down = await RunAsync([.. walk, "--depth", "2", "--direction", "downstream", "--format", "csv"]);
+        Assert.True(down.ExitCode == 0, down.Stderr);
+        Assert.Equal(
+            ["source_table,target_table,source_field,target_field", "orders (odps.1.dw.orders),sales (odps.1.ads.sales),,", "sales (odps.1.ads.sales),daily (odps.1.rpt.daily),,"],
+            down.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+
+        var json = await RunAsync([.. walk, "--format", "json"]);
+        Assert.True(json.ExitCode == 0, json.Stderr);
+        using (var document = JsonDocument.Parse(json.Stdout))
+        {
+            Assert.Equal("dataphin", document.RootElement.GetProperty("kind").GetString());
+            Assert.Equal(3, document.RootElement.GetProperty("nodes").GetArrayLength());
+            Assert.Equal(2, document.RootElement.GetProperty("edges").GetArrayLength());
+        }
+
+        var dot = await RunAsync([.. walk, "--direction", "upstream", "--depth", "2", "--format", "dot"]);
+        Assert.True(dot.ExitCode == 0, dot.Stderr);
+        var svg = await DotAsync(dot.Stdout, "svg");
+        if (svg is not null)
+        {
+            var drawn = Drawing(svg);
+            Assert.Equal(["orders (odps.1.dw.orders)", "orders (odps.1.ods.orders)", "users (odps.1.ods.users)"], drawn.Nodes.Values.Order(StringComparer.Ordinal));
+            Assert.Equal(2, drawn.EdgeCount);
+
+            var picture = Path.Combine(_folder, "walk.svg");
+            var rendered = await RunAsync([.. walk, "--render", "svg", "--output", picture]);
+            Assert.True(rendered.ExitCode == 0, rendered.Stderr);
+            Assert.Contains("sales (odps.1.ads.sales)", Drawing(File.ReadAllText(picture)).Texts);
+        }
+
+        // Only reads: each table once per walk, nothing written.
+        Assert.DoesNotContain(_emulator.Requests, r => r.Action is "AddRegisterLineage" or "DeleteRegisterLineage");
+    }
+
+    [Fact]
+    public async Task Export_table_warns_when_the_walk_is_cut_at_max_tables()
+    {
+        Seed("odps.1.ods.a", "odps.1.dw.x");
+        Seed("odps.1.ods.b", "odps.1.dw.x");
+        Seed("odps.1.ods.c", "odps.1.dw.x");
+
+        var run = await RunAsync("lineage", "export", "--table", "odps.1.dw.x", "--max-tables", "2", "--format", "csv", "--level3-qps", "1000");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("warning: the lineage around odps.1.dw.x has more than 2 table(s) within 1 hop(s)", run.Stderr);
+        Assert.Equal(2, run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Theory]
+    [InlineData("Give either --file (export a manifest) or --table", "--file", "MANIFEST", "--table", "odps.1.dw.x")]
+    [InlineData("Nothing to export: give --file <manifest> to export a manifest, or --table <guid>", "--format", "csv")]
+    [InlineData("--depth, --direction, --fields and --max-tables walk the lineage Dataphin holds from a table: they go with --table", "--file", "MANIFEST", "--depth", "2")]
+    [InlineData("--depth, --direction, --fields and --max-tables", "--file", "MANIFEST", "--fields")]
+    [InlineData("--plan-state and --manifest-format go with --file", "--table", "odps.1.dw.x", "--plan-state", "s.json")]
+    [InlineData("--depth is the number of hops to walk from the table: 0 or more, not -1", "--table", "odps.1.dw.x", "--depth", "-1")]
+    [InlineData("--max-tables is the most tables to show, the table itself included: 1 or more, not 0", "--table", "odps.1.dw.x", "--max-tables", "0")]
+    [InlineData("--table needs the GUID of a table", "--table", " ")]
+    [InlineData("Argument 'sideways' not recognized", "--table", "odps.1.dw.x", "--direction", "sideways")]
+    public async Task Export_table_usage_errors_exit_2_with_a_message_for_people_and_call_nothing(string message, params string[] options)
+    {
+        var manifest = Write("m.jsonl", LineageSyncTests.Pair("ods.a", "dw.a"));
+
+        var run = await RunAsync(["lineage", "export", .. options.Select(o => o == "MANIFEST" ? manifest : o)]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(message, run.Stderr);
+        Assert.DoesNotContain("Exception", run.Stderr);
+        Assert.DoesNotContain("System.", run.Stderr);
+        Assert.Equal(string.Empty, run.Stdout);
+        Assert.Equal(0, _emulator.RequestsReceived);
+    }
+
+    /// <summary>Stores a pair (with field lineages) as Dataphin's own lineage, as a traversal finds it.</summary>
+    private void Seed(string source, string target, params (string Source, string Target)[] fields)
+    {
+        var command = new AddRegisterLineageCommand(AssetReference.ByGuid(source), AssetReference.ByGuid(target));
+        foreach (var (from, to) in fields)
+        {
+            command.DetailedLineages.Add(new FieldLineage(AssetReference.FieldByGuid(source + "." + from, source), AssetReference.FieldByGuid(target + "." + to, target)));
+        }
+
+        _emulator.SeedSystemLineage(Tenant, Dataphin.OpenApi.Serialization.DataphinJson.Serialize(command));
+    }
+
     private static (int, int, int, int, int, int) Summary(JsonElement summary)
         => (summary.GetProperty("add").GetInt32(), summary.GetProperty("update").GetInt32(), summary.GetProperty("delete").GetInt32(), summary.GetProperty("drift").GetInt32(), summary.GetProperty("unchanged").GetInt32(), summary.GetProperty("unmanaged").GetInt32());
 
