@@ -354,6 +354,20 @@ public sealed class LineageExportTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.Equal(2, run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
     }
 
+    [Fact]
+    public async Task Export_table_reports_a_failed_read_for_people_and_writes_nothing()
+    {
+        Seed("odps.1.ods.a", "odps.1.dw.x");
+
+        // A tenant the emulator's AccessKey may not use: the service refuses the read.
+        var run = await RunAsync("lineage", "export", "--table", "odps.1.dw.x", "--tenant", "999", "--level3-qps", "1000");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith("Reading the lineage of table odps.1.dw.x from Dataphin failed: ", run.Stderr);
+        Assert.DoesNotContain("Exception", run.Stderr);
+        Assert.Equal(string.Empty, run.Stdout);
+    }
+
     [Theory]
     [InlineData("Give either --file (export a manifest) or --table", "--file", "MANIFEST", "--table", "odps.1.dw.x")]
     [InlineData("Nothing to export: give --file <manifest> to export a manifest, or --table <guid>", "--format", "csv")]

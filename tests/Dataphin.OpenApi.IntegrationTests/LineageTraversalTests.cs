@@ -2,6 +2,7 @@ using System.Text.Json;
 using Dataphin.OpenApi.Bulk;
 using Dataphin.OpenApi.IntegrationTests.Support;
 using Dataphin.OpenApi.Testing;
+using Dataphin.OpenApi.TestSupport;
 
 namespace Dataphin.OpenApi.IntegrationTests;
 
@@ -216,6 +217,33 @@ public sealed class LineageTraversalTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _client.TraverseLineageAsync(Tenant, A, new LineageTraversalOptions { Depth = 2 }, cancelled.Token));
 
         Assert.DoesNotContain(_emulator.Requests, r => r.Action == "GetTableLineages");
+    }
+
+    [Fact]
+    public async Task Cancellation_during_a_read_stops_the_walk_there()
+    {
+        var clock = ManualTimeProvider.AtSystemTime();
+        await using var emulator = await DataphinEmulator.StartAsync(new DataphinEmulatorOptions { Quotas = EmulatorQuotas.Disabled, TimeProvider = clock });
+        using var client = Lineages.Client(emulator, configure: o =>
+        {
+            Lineages.SingleAttempt(o);
+            o.RateLimit.Enabled = false;
+        });
+        await client.AddRegisterLineageAsync(emulator.DefaultTenantId, new AddRegisterLineageCommand(AssetReference.ByGuid(A), AssetReference.ByGuid(B)));
+        await client.AddRegisterLineageAsync(emulator.DefaultTenantId, new AddRegisterLineageCommand(AssetReference.ByGuid(B), AssetReference.ByGuid(C)));
+        emulator.SetFault("GetTableLineages", new EmulatorFault { Latency = TimeSpan.FromSeconds(30) });
+        using var cancel = new CancellationTokenSource();
+
+        var walk = client.TraverseLineageAsync(emulator.DefaultTenantId, A, new LineageTraversalOptions { Depth = 5 }, cancel.Token);
+
+        // The first read is held by the emulator (on its manual clock) when the walk is cancelled.
+        var held = clock.TimerCreated.WaitAsync();
+        Assert.Same(held, await Task.WhenAny(held, walk));
+        await cancel.CancelAsync();
+
+        // It ends while the emulator still holds the read (its clock has not moved), so the read itself was cancelled.
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => walk);
+        clock.Advance(TimeSpan.FromSeconds(30));
     }
 
     [Fact]
