@@ -68,17 +68,30 @@ internal sealed class SecretRedactor
 
     private static readonly char[] EscapeStarts = ['%', '\\', '&', '<'];
 
-    private readonly SecretSet[] _sets;
+    private readonly SecretSet _fixed;
+
+    // The attempt's signature (lowercase hex), matched in runs like any sent secret; its set is built only for a text
+    // that has a run of MinimumRun lowercase hex digits, the only text where one of its runs can be (most answers have none).
+    private readonly string? _hexSignature;
+    private SecretSet? _signature;
 
     /// <summary>Creates a redactor for secrets sent on the wire (null, empty and very short values are ignored).</summary>
     public SecretRedactor(IReadOnlyList<string?> sentSecrets)
     {
-        _sets = [new SecretSet([], sentSecrets)];
+        _fixed = new SecretSet([], sentSecrets);
     }
 
-    private SecretRedactor(SecretSet[] sets)
+    private SecretRedactor(SecretSet fixedPart, string? signature)
     {
-        _sets = sets;
+        _fixed = fixedPart;
+        if (signature is { Length: >= MinimumRun } && IsLowerHex(signature))
+        {
+            _hexSignature = signature;
+        }
+        else
+        {
+            _signature = new SecretSet([], [signature]);
+        }
     }
 
     /// <summary>
@@ -88,7 +101,37 @@ internal sealed class SecretRedactor
     public static SecretRedactor For(DataphinCredential credential, string? signature)
     {
         var fixedPart = CredentialSecrets.GetValue(credential, static c => new SecretSet([c.AccessKeySecret], [c.SecurityToken]));
-        return new SecretRedactor([fixedPart, new SecretSet([], [signature])]);
+        return new SecretRedactor(fixedPart, signature);
+    }
+
+    private static bool IsLowerHex(string text)
+    {
+        foreach (var c in text)
+        {
+            if (!IsLowerHexDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsLowerHexDigit(char c) => c is (>= '0' and <= '9') or (>= 'a' and <= 'f');
+
+    private static bool HasLowerHexRun(string text)
+    {
+        var run = 0;
+        foreach (var c in text)
+        {
+            run = IsLowerHexDigit(c) ? run + 1 : 0;
+            if (run >= MinimumRun)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The text with every secret, in any of its echoed forms, replaced by <c>***</c>; the same instance when there is none.</summary>
@@ -102,10 +145,13 @@ internal sealed class SecretRedactor
 
         var normalized = Normalize(text);
         bool[]? hit = null;
-        foreach (var set in _sets)
+        _fixed.Mark(normalized.Text, ref hit);
+        if (_signature is null && _hexSignature is not null && HasLowerHexRun(normalized.Text))
         {
-            set.Mark(normalized.Text, ref hit);
+            _signature = new SecretSet([], [_hexSignature]);
         }
+
+        _signature?.Mark(normalized.Text, ref hit);
 
         MarkSignatureValues(normalized, ref hit);
         return hit is null ? text : Replace(text, normalized, hit);

@@ -24,17 +24,33 @@ internal sealed class ServiceAnswer
     public string? AccessDeniedDetail { get; private set; }
 
     /// <summary>A copy of this answer with every secret removed from its text fields (see <see cref="SecretRedactor"/>).</summary>
-    public ServiceAnswer Redact(SecretRedactor redactor) => new()
+    /// <remarks>This instance itself when no field held a secret (the common case: nothing is copied).</remarks>
+    public ServiceAnswer Redact(SecretRedactor redactor)
     {
-        RequestId = redactor.Redact(RequestId),
-        HostId = redactor.Redact(HostId),
-        Code = redactor.Redact(Code),
-        Message = redactor.Redact(Message),
-        Recommend = redactor.Redact(Recommend),
-        Success = Success,
-        HttpStatusCode = HttpStatusCode,
-        AccessDeniedDetail = redactor.Redact(AccessDeniedDetail),
-    };
+        var requestId = redactor.Redact(RequestId);
+        var hostId = redactor.Redact(HostId);
+        var code = redactor.Redact(Code);
+        var message = redactor.Redact(Message);
+        var recommend = redactor.Redact(Recommend);
+        var accessDeniedDetail = redactor.Redact(AccessDeniedDetail);
+        if (ReferenceEquals(requestId, RequestId) && ReferenceEquals(hostId, HostId) && ReferenceEquals(code, Code)
+            && ReferenceEquals(message, Message) && ReferenceEquals(recommend, Recommend) && ReferenceEquals(accessDeniedDetail, AccessDeniedDetail))
+        {
+            return this;
+        }
+
+        return new()
+        {
+            RequestId = requestId,
+            HostId = hostId,
+            Code = code,
+            Message = message,
+            Recommend = recommend,
+            Success = Success,
+            HttpStatusCode = HttpStatusCode,
+            AccessDeniedDetail = accessDeniedDetail,
+        };
+    }
 
     /// <summary>Parses the top level of a JSON object; returns null when the bytes are not a JSON object.</summary>
     public static ServiceAnswer? TryParse(byte[] body)
@@ -53,20 +69,21 @@ internal sealed class ServiceAnswer
             }
 
             var answer = new ServiceAnswer();
+            Span<byte> nameBuffer = stackalloc byte[MaxFieldNameBytes];
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var name = reader.GetString()!;
+                var field = FieldOf(ref reader, nameBuffer);
                 reader.Read();
-                switch (name.ToLowerInvariant())
+                switch (field)
                 {
-                    case "requestid": answer.RequestId ??= Scalar(ref reader); break;
-                    case "hostid": answer.HostId ??= Scalar(ref reader); break;
-                    case "code": answer.Code ??= Scalar(ref reader); break;
-                    case "message": answer.Message ??= Scalar(ref reader); break;
-                    case "recommend": answer.Recommend ??= Scalar(ref reader); break;
-                    case "success": answer.Success ??= Bool(ref reader); break;
-                    case "httpstatuscode": answer.HttpStatusCode ??= Int(ref reader); break;
-                    case "accessdenieddetail": answer.AccessDeniedDetail ??= Raw(ref reader, body); break;
+                    case Field.RequestId: answer.RequestId ??= Scalar(ref reader); break;
+                    case Field.HostId: answer.HostId ??= Scalar(ref reader); break;
+                    case Field.Code: answer.Code ??= Scalar(ref reader); break;
+                    case Field.Message: answer.Message ??= Scalar(ref reader); break;
+                    case Field.Recommend: answer.Recommend ??= Scalar(ref reader); break;
+                    case Field.Success: answer.Success ??= Bool(ref reader); break;
+                    case Field.HttpStatusCode: answer.HttpStatusCode ??= Int(ref reader); break;
+                    case Field.AccessDeniedDetail: answer.AccessDeniedDetail ??= Raw(ref reader, body); break;
                     default: reader.Skip(); break;
                 }
             }
@@ -84,6 +101,73 @@ internal sealed class ServiceAnswer
             return null;
         }
     }
+
+    // Longer than any field read here ("accessdenieddetail" is 18), so a longer name is some other field.
+    private const int MaxFieldNameBytes = 32;
+
+    private enum Field
+    {
+        Other,
+        RequestId,
+        HostId,
+        Code,
+        Message,
+        Recommend,
+        Success,
+        HttpStatusCode,
+        AccessDeniedDetail,
+    }
+
+    /// <summary>
+    /// The field the current property name stands for, in any casing (as <see cref="string.ToLowerInvariant()"/> of the
+    /// unescaped name would match it): ASCII names are compared without allocating, others through the string.
+    /// </summary>
+    private static Field FieldOf(ref Utf8JsonReader reader, scoped Span<byte> buffer)
+    {
+        // An unescaped name is never longer than its escaped form.
+        if (reader.HasValueSequence || reader.ValueSpan.Length > buffer.Length)
+        {
+            return reader.ValueIsEscaped || reader.HasValueSequence ? FieldOf(reader.GetString()!) : Field.Other;
+        }
+
+        var name = buffer.Slice(0, reader.CopyString(buffer));
+        for (var i = 0; i < name.Length; i++)
+        {
+            var b = name[i];
+            if (b >= 0x80)
+            {
+                return FieldOf(reader.GetString()!);
+            }
+
+            if (b is >= (byte)'A' and <= (byte)'Z')
+            {
+                name[i] = (byte)(b | 0x20);
+            }
+        }
+
+        return name.SequenceEqual("requestid"u8) ? Field.RequestId
+            : name.SequenceEqual("hostid"u8) ? Field.HostId
+            : name.SequenceEqual("code"u8) ? Field.Code
+            : name.SequenceEqual("message"u8) ? Field.Message
+            : name.SequenceEqual("recommend"u8) ? Field.Recommend
+            : name.SequenceEqual("success"u8) ? Field.Success
+            : name.SequenceEqual("httpstatuscode"u8) ? Field.HttpStatusCode
+            : name.SequenceEqual("accessdenieddetail"u8) ? Field.AccessDeniedDetail
+            : Field.Other;
+    }
+
+    private static Field FieldOf(string name) => name.ToLowerInvariant() switch
+    {
+        "requestid" => Field.RequestId,
+        "hostid" => Field.HostId,
+        "code" => Field.Code,
+        "message" => Field.Message,
+        "recommend" => Field.Recommend,
+        "success" => Field.Success,
+        "httpstatuscode" => Field.HttpStatusCode,
+        "accessdenieddetail" => Field.AccessDeniedDetail,
+        _ => Field.Other,
+    };
 
     private static string? Scalar(ref Utf8JsonReader reader)
     {

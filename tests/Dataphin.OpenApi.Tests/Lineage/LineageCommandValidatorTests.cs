@@ -292,6 +292,33 @@ public sealed class LineageCommandValidatorTests
     }
 
     [Fact]
+    public void Every_control_character_and_lone_surrogate_inside_a_name_is_refused_and_every_other_character_accepted()
+    {
+        // The whole UTF-16 range, one character at a time between two letters (so white space at the ends plays no part):
+        // the fast scan for plain text must agree with the rules character by character.
+        for (var c = char.MinValue; ; c++)
+        {
+            var command = TestClients.ValidAddCommand();
+            command.Source!.Name = "a" + c + "b";
+            var errors = Errors(command);
+            var expectedRule = char.IsSurrogate(c) ? DataphinValidationRules.InvalidUtf16 : char.IsControl(c) ? DataphinValidationRules.InvalidText : null;
+            if (expectedRule is null)
+            {
+                Assert.True(errors.Count == 0, $"U+{(int)c:X4} inside a name was refused: {(errors.Count > 0 ? errors[0].Message : string.Empty)}");
+            }
+            else
+            {
+                Assert.True(errors.Count == 1 && errors[0].Rule == expectedRule && errors[0].Path == "Source.Name", $"U+{(int)c:X4} inside a name was not reported as {expectedRule}");
+            }
+
+            if (c == char.MaxValue)
+            {
+                break;
+            }
+        }
+    }
+
+    [Fact]
     public void Surrogate_pairs_are_valid_text()
     {
         var command = TestClients.ValidAddCommand();
