@@ -84,6 +84,11 @@ internal sealed class OpenLineageForwarder : BackgroundService
                 }
 
                 var stop = await ForwardAsync(queue, client, ready, drainEnd.Token).ConfigureAwait(false);
+                if (queue.Count == 0)
+                {
+                    OpenLineageServerLog.QueueDrained(_logger, _metrics.Forwarded);
+                }
+
                 if (stop is not null && !stopping)
                 {
                     OpenLineageServerLog.ForwardingStopped(_logger, stop.Value.Reason.ToString(), stop.Value.Message, (int)RetryAfterStop.TotalSeconds);

@@ -32,6 +32,9 @@ internal static partial class OpenLineageServerLog
     [LoggerMessage(EventId = 9, EventName = "ShutdownLeft", Level = LogLevel.Information, Message = "Stopping: {Count} OpenLineage events stay queued in {Path} and are forwarded after the next start")]
     public static partial void ShutdownLeft(ILogger logger, int count, string path);
 
+    [LoggerMessage(EventId = 11, EventName = "QueueDrained", Level = LogLevel.Information, Message = "Every accepted OpenLineage event is forwarded ({Forwarded} since the start)")]
+    public static partial void QueueDrained(ILogger logger, long forwarded);
+
     [LoggerMessage(EventId = 10, EventName = "ForwardingFailed", Level = LogLevel.Error, Message = "Forwarding a batch of OpenLineage events failed; they stay queued")]
     public static partial void ForwardingFailed(ILogger logger, Exception error);
 }
