@@ -127,6 +127,18 @@ public sealed partial class ServeProofTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Serve_help_names_every_setting_and_how_to_give_keys()
+    {
+        var help = await CliRun.RunAsync(null, "serve", "--help");
+
+        Assert.Equal(0, help.ExitCode);
+        foreach (var option in new[] { "--port", "--host", "--api-key", "DATAPHIN_SERVE_API_KEYS", "--allow-anonymous", "--rules", "--state", "--queue-capacity", "--concurrency", "--endpoint", "--tenant", "--edition", "--level2-qps" })
+        {
+            Assert.Contains(option, help.Stdout);
+        }
+    }
+
     private static string Event(int i)
         => """{"eventType":"COMPLETE","eventTime":"2025-01-01T02:00:00.000Z","producer":"https://github.com/OpenLineage/OpenLineage/tree/1.23.0/integration/spark","schemaURL":"https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent","run":{"runId":"run-#I#"},"job":{"namespace":"spark_etl","name":"job_#I#"},"inputs":[{"namespace":"hive://warehouse","name":"ods.src_#I#"}],"outputs":[{"namespace":"hive://warehouse","name":"dw.dst_#I#","facets":{"columnLineage":{"fields":{"id":{"inputFields":[{"namespace":"hive://warehouse","name":"ods.src_#I#","field":"id","transformations":[{"type":"DIRECT","subtype":"IDENTITY"}]}]}}}}}]}""".Replace("#I#", i.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
 
