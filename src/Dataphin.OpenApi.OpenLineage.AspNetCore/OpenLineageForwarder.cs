@@ -91,7 +91,7 @@ internal sealed class OpenLineageForwarder : BackgroundService
 
                 if (stop is not null && !stopping)
                 {
-                    OpenLineageServerLog.ForwardingStopped(_logger, stop.Value.Reason.ToString(), stop.Value.Message, (int)RetryAfterStop.TotalSeconds);
+                    OpenLineageServerLog.ForwardingStopped(_logger, stop.Value.Reason, stop.Value.Message, (int)RetryAfterStop.TotalSeconds);
                     await Task.Delay(RetryAfterStop, _time, stoppingToken).ConfigureAwait(false);
                 }
                 else if (stop is not null)
@@ -147,7 +147,7 @@ internal sealed class OpenLineageForwarder : BackgroundService
     }
 
     /// <summary>Forwards one batch; returns why the run stopped early, if it did (the batch's unfinished events stay queued).</summary>
-    private async Task<(BulkStopReason Reason, string Message)?> ForwardAsync(OpenLineageEventQueue queue, DataphinClient client, List<QueuedEvent> batch, CancellationToken cancellationToken)
+    private async Task<(string Reason, string Message)?> ForwardAsync(OpenLineageEventQueue queue, DataphinClient client, List<QueuedEvent> batch, CancellationToken cancellationToken)
     {
         try
         {
@@ -225,17 +225,22 @@ internal sealed class OpenLineageForwarder : BackgroundService
             OpenLineageServerLog.BatchForwarded(_logger, batch.Count, toSend.Count, skipped);
             if (summary is { StopReason: not BulkStopReason.None and not BulkStopReason.Cancelled } s)
             {
-                return (s.StopReason, s.StopError?.Message ?? s.StopReason.ToString());
+                return (s.StopReason.ToString(), s.StopError?.Message ?? s.StopReason.ToString());
             }
 
-            return summary is { WasCancelled: true } ? (BulkStopReason.Cancelled, "stopping") : null;
+            if (tracker.KeptForLater && summary is { WasCancelled: false })
+            {
+                return ("ServiceError", "Dataphin did not take some pairs (a server or network error after the retries)");
+            }
+
+            return summary is { WasCancelled: true } ? ("Cancelled", "stopping") : null;
         }
 #pragma warning disable CA1031 // A batch that cannot be forwarded must not end the worker: its events stay queued and are tried again.
         catch (Exception error) when (error is not OperationCanceledException)
 #pragma warning restore CA1031
         {
             OpenLineageServerLog.ForwardingFailed(_logger, error);
-            return (BulkStopReason.RunStoreFailed, error.Message);
+            return ("Failed", error.Message);
         }
         finally
         {
@@ -265,7 +270,16 @@ internal sealed class OpenLineageForwarder : BackgroundService
 
         public List<(LineageItem Item, string Pair, string Digest)> Items { get; set; } = new();
 
+        /// <summary>Whether a pair failed with an error that is not its own (the service, the network, the credential): the batch is tried again later.</summary>
+        public bool KeptForLater { get; private set; }
+
         public bool IsSucceeded(long index, string id) => false;
+
+        /// <summary>An error of the pair's own (a table Dataphin does not know, a parameter it refuses), which sending again would not change.</summary>
+        private static bool IsItsOwn(Exception? error)
+            => error is DataphinValidationException
+               || (error is DataphinRequestException { Status: >= 400 and < 500, ResponseSnippet: null }
+                   && error is not (DataphinAuthenticationException or DataphinForbiddenException or DataphinEditionException or DataphinThrottledException));
 
         public async ValueTask RecordAsync(BulkItemResult result, CancellationToken cancellationToken)
         {
@@ -280,6 +294,10 @@ internal sealed class OpenLineageForwarder : BackgroundService
                     }
 
                     await PairDoneAsync(pair, digest).ConfigureAwait(false);
+                    break;
+                case BulkItemStatus.Failed when !IsItsOwn(result.Error):
+                    // Dataphin or the network had trouble, or the credential was refused: the events stay queued.
+                    KeptForLater = true;
                     break;
                 case BulkItemStatus.Failed or BulkItemStatus.SkippedInvalid:
                     owner._metrics.AddPairFailed();

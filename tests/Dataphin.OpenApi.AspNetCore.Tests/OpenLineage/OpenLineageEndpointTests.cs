@@ -247,6 +247,22 @@ public sealed class OpenLineageEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_credential_Dataphin_refuses_keeps_the_events_queued_instead_of_dropping_them()
+    {
+        _emulator.RemoveAccessKey(_emulator.AccessKeyId);
+        await using var server = await OpenLineageTestServer.StartAsync(_emulator, _state, o => o.ShutdownDrainTimeout = TimeSpan.Zero);
+
+        Assert.Equal(HttpStatusCode.OK, (await server.PostAsync(SparkSample()[1])).StatusCode);
+        await server.WaitForLogAsync("Forwarding to Dataphin stopped (AccountError)");
+
+        Assert.Equal(1, server.Queue.Count);
+        Assert.Empty(_emulator.GetLineage(_emulator.DefaultTenantId));
+        using var status = JsonDocument.Parse(await server.GetStringAsync("/api/v1/lineage/status"));
+        Assert.Equal(0, status.RootElement.GetProperty("pairsFailed").GetInt64());
+        Assert.DoesNotContain(server.Logs, l => l.Contains(_emulator.AccessKeySecret, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Stopping_the_application_forwards_the_held_runs_and_a_restart_forwards_what_a_failed_stop_left_queued()
     {
         string Start(int i) => OpenLineageTestServer.Event("START", $"run-{i}", $"dag.task_{i}", [(Pg, "analytics.staging.stg_orders")], [(Pg, $"analytics.marts.t{i}")]);

@@ -22,8 +22,11 @@ internal sealed class OpenLineageTestServer : IAsyncDisposable
 {
     public const string ApiKey = "ol-test-key-7f3a9c2e51d84b60";
 
-    private OpenLineageTestServer(WebApplication app, HttpClient http, string stateFolder, ConcurrentQueue<string> logs)
+    private readonly List<(string Text, TaskCompletionSource Seen)> _waits;
+
+    private OpenLineageTestServer(WebApplication app, HttpClient http, string stateFolder, ConcurrentQueue<string> logs, List<(string Text, TaskCompletionSource Seen)> waits)
     {
+        _waits = waits;
         App = app;
         Http = http;
         StateFolder = stateFolder;
@@ -45,9 +48,10 @@ internal sealed class OpenLineageTestServer : IAsyncDisposable
     public static async Task<OpenLineageTestServer> StartAsync(DataphinEmulator emulator, string stateFolder, Action<DataphinOpenLineageOptions>? configure = null)
     {
         var logs = new ConcurrentQueue<string>();
+        var waits = new List<(string Text, TaskCompletionSource Seen)>();
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders().AddProvider(new ListLoggerProvider(logs)).SetMinimumLevel(LogLevel.Debug);
+        builder.Logging.ClearProviders().AddProvider(new ListLoggerProvider(logs, waits)).SetMinimumLevel(LogLevel.Debug);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Dataphin:Endpoint"] = emulator.Endpoint.ToString(),
@@ -71,7 +75,7 @@ internal sealed class OpenLineageTestServer : IAsyncDisposable
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var http = new HttpClient { BaseAddress = new Uri(address) };
-        return new OpenLineageTestServer(app, http, stateFolder, logs);
+        return new OpenLineageTestServer(app, http, stateFolder, logs, waits);
     }
 
     public Task<HttpResponseMessage> PostAsync(string json, bool gzip = false, string? key = ApiKey)
@@ -130,16 +134,33 @@ internal sealed class OpenLineageTestServer : IAsyncDisposable
         return $$"""{"eventType":"{{type}}","eventTime":"{{time}}","producer":"{{producer}}","schemaURL":"https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent","run":{"runId":"{{runId}}"},"job":{"namespace":"airflow_prod","name":"{{job}}"},"inputs":[{{Datasets(inputs, null)}}],"outputs":[{{Datasets(outputs, columnLineage is null ? null : $"\"columnLineage\":{columnLineage}")}}]}""";
     }
 
-    private sealed class ListLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider
+    /// <summary>Completes when a log line containing <paramref name="text"/> is written (or was already).</summary>
+    public Task WaitForLogAsync(string text)
     {
-        public ILogger CreateLogger(string categoryName) => new ListLogger(lines, categoryName);
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_waits)
+        {
+            if (Logs.Any(l => l.Contains(text, StringComparison.Ordinal)))
+            {
+                return Task.CompletedTask;
+            }
+
+            _waits.Add((text, seen));
+        }
+
+        return seen.Task.WaitAsync(TimeSpan.FromMinutes(2));
+    }
+
+    private sealed class ListLoggerProvider(ConcurrentQueue<string> lines, List<(string Text, TaskCompletionSource Seen)> waits) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => new ListLogger(lines, waits, categoryName);
 
         public void Dispose()
         {
         }
     }
 
-    private sealed class ListLogger(ConcurrentQueue<string> lines, string category) : ILogger
+    private sealed class ListLogger(ConcurrentQueue<string> lines, List<(string Text, TaskCompletionSource Seen)> waits, string category) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
@@ -147,6 +168,16 @@ internal sealed class OpenLineageTestServer : IAsyncDisposable
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            => lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
+        {
+            var line = $"{logLevel} {category}: {formatter(state, exception)} {exception}";
+            lock (waits)
+            {
+                lines.Enqueue(line);
+                foreach (var (text, seen) in waits.Where(w => line.Contains(w.Text, StringComparison.Ordinal)))
+                {
+                    seen.TrySetResult();
+                }
+            }
+        }
     }
 }
