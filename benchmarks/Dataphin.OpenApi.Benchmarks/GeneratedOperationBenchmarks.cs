@@ -1,7 +1,7 @@
-using Dataphin.OpenApi.Testing;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using Dataphin.OpenApi.Models;
+using Dataphin.OpenApi.Testing;
 
 namespace Dataphin.OpenApi.Benchmarks;
 

@@ -9,11 +9,16 @@ using Dataphin.OpenApi.Testing;
 //   dotnet run -c Release --project benchmarks/Dataphin.OpenApi.Benchmarks -- --filter '*EndToEnd*'
 // The scenarios only (item 4 quota, item 5 scale, item 7 journal; journal-cost: item 7's last row alone; item 8 limiter,
 // which runs only when named):
-//   dotnet run -c Release --project benchmarks/Dataphin.OpenApi.Benchmarks -- scenarios [quota] [scale] [journal] [limiter]
+//   dotnet run -c Release --project benchmarks/Dataphin.OpenApi.Benchmarks -- scenarios [quota] [scale] [journal] [limiter] [serve]
 if (args is [ScaleScenario.ChildCommand, var manifest, var endpoint, .. var flags])
 {
     var journal = Array.IndexOf(flags, "--journal") is var at and >= 0 ? flags[at + 1] : null;
     return await ScaleScenario.ChildAsync(manifest, new Uri(endpoint), journal, flags.Contains("--resume"), flags.Contains("--scan-only"));
+}
+
+if (args is [ServeScenario.ChildCommand, var emulatorEndpoint, var serveState])
+{
+    return await ServeScenario.ChildAsync(new Uri(emulatorEndpoint), serveState);
 }
 
 var runAll = args.Length == 0 || args is ["all"];
@@ -56,6 +61,23 @@ if (scenarios.Length > 0)
         report.Add(string.Empty);
         report.Add(ScaleResult.MarkdownHeader);
         report.AddRange(results.Select(r => r.ToMarkdownRow(results[0])));
+        report.Add(string.Empty);
+    }
+
+    if (scenarios.Contains("serve"))
+    {
+        // 30 s per run unless DATAPHIN_SERVE_SECONDS says otherwise.
+        var seconds = int.TryParse(Environment.GetEnvironmentVariable("DATAPHIN_SERVE_SECONDS"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) ? s : 30;
+        var duration = TimeSpan.FromSeconds(seconds);
+        var results = new List<ServeResult>
+        {
+            await ServeScenario.RunAsync("every event a new table pair", int.MaxValue, duration, Console.Out),
+            await ServeScenario.RunAsync("200 jobs, each run again and again", 200, duration, Console.Out),
+        };
+        report.Add($"## Item 10: the OpenLineage endpoint, {ServeScenario.Rate:N0} events/s posted for {seconds} s, forwarding at the Basic edition's Level 2 quota (20 QPS)");
+        report.Add(string.Empty);
+        report.Add(ServeResult.MarkdownHeader);
+        report.AddRange(results.Select(r => r.ToMarkdownRow()));
         report.Add(string.Empty);
     }
 

@@ -87,6 +87,7 @@ internal static class CliApp
         var openLineage = new Command("openlineage", "Work with OpenLineage events (https://openlineage.io) from Spark, Airflow, dbt or Flink.");
         openLineage.Subcommands.Add(BuildImportCommand(stdout, stderr, environment));
         root.Subcommands.Add(openLineage);
+        root.Subcommands.Add(ServeCommand.Build(stdout, environment));
         root.Subcommands.Add(EmulatorCommand.Build(stdout));
         root.Subcommands.Add(WhoamiCommand.Build(stdout, environment));
         root.Subcommands.Add(ConfigCommand.Build(stdout, stderr, environment));

@@ -27,8 +27,8 @@ public class HelpTests
         Visit(root, "dataphin");
 
         Assert.Empty(missing);
-        Assert.Equal(["lineage", "openlineage", "emulator", "whoami", "config"], root.Subcommands.Select(c => c.Name));
-        Assert.Equal(["set", "get", "list"], root.Subcommands[4].Subcommands.Select(c => c.Name));
+        Assert.Equal(["lineage", "openlineage", "serve", "emulator", "whoami", "config"], root.Subcommands.Select(c => c.Name));
+        Assert.Equal(["set", "get", "list"], root.Subcommands[5].Subcommands.Select(c => c.Name));
         Assert.Equal(["add", "delete", "show", "plan", "apply", "export"], root.Subcommands[0].Subcommands.Select(c => c.Name));
     }
 
