@@ -6,8 +6,11 @@ namespace Dataphin.OpenApi.Resilience;
 /// adaptive mode and TCP CUBIC, with the differences below).
 /// <list type="bullet">
 /// <item>On a throttling answer the bucket estimates the real quota as <see cref="Settle"/> times the lower of the rate
-/// it was sending at (over the last second) and the rate the service accepted (over up to the last 10 s), and cuts its
-/// rate to <see cref="Beta"/> of that estimate, W_max. Answers to attempts sent before the last cut do not cut again.</item>
+/// its attempts reached the service at (answers over the last second) and the rate the service accepted (over up to the
+/// last 10 s), and cuts its rate to <see cref="Beta"/> of that estimate, W_max. Both rates count from the first answer:
+/// a new process's first attempts can take a second or more (connections opened, code compiled) and then arrive
+/// together, so rates counted from the first permit would be a fraction of the real ones. Answers to attempts sent
+/// before the last cut do not cut again.</item>
 /// <item>It then recovers along CUBIC's concave curve back to W_max (not to the configured quota), and stays there
 /// for a plateau (<see cref="FirstPlateau"/>, doubled up to <see cref="LongestPlateau"/> each time a probe is throttled
 /// near the same W_max, so a stable quota is probed ever more rarely).</item>
@@ -58,8 +61,7 @@ internal sealed class AdaptiveTokenBucket : DataphinRateLimiter
     private readonly LinkedList<Waiter> _queue = new();
     private readonly double _configuredRate;
     private readonly bool _adaptive;
-    private readonly long _created;
-    private readonly RateMeter _sent;
+    private readonly RateMeter _answered;
     private readonly RateMeter _accepted;
     private ITimer _timer;
     private Action<AdaptiveTokenBucket>? _onRetired;
@@ -73,6 +75,7 @@ internal sealed class AdaptiveTokenBucket : DataphinRateLimiter
     private double _recoveryK;
     private double _plateau;
     private long _lastThrottle = long.MinValue;
+    private long _firstAnswer = long.MinValue;
 
     public AdaptiveTokenBucket(TimeProvider time, double ratePerSecond, int capacity, bool adaptive, Action<AdaptiveTokenBucket>? onRetired = null)
     {
@@ -83,8 +86,8 @@ internal sealed class AdaptiveTokenBucket : DataphinRateLimiter
         _adaptive = adaptive;
         _onRetired = onRetired;
         _plateau = FirstPlateau.TotalSeconds;
-        _created = _lastRefill = _lastUsed = time.GetTimestamp();
-        _sent = new RateMeter(time.TimestampFrequency, TimeSpan.FromMilliseconds(100), 10);
+        _lastRefill = _lastUsed = time.GetTimestamp();
+        _answered = new RateMeter(time.TimestampFrequency, TimeSpan.FromMilliseconds(100), 10);
         _accepted = new RateMeter(time.TimestampFrequency, TimeSpan.FromMilliseconds(250), 40);
         _timer = CreateTimer();
         _timer.Change(IdleTimeout, Timeout.InfiniteTimeSpan);
@@ -189,7 +192,6 @@ internal sealed class AdaptiveTokenBucket : DataphinRateLimiter
             if (_queue.Count == 0 && _tokens >= 1 - Epsilon)
             {
                 _tokens = Math.Max(0, _tokens - 1);
-                _sent.Add(now);
                 return new ValueTask<DataphinRatePermit>(DataphinRatePermit.Grant(now, TimeSpan.Zero));
             }
 
@@ -222,7 +224,9 @@ internal sealed class AdaptiveTokenBucket : DataphinRateLimiter
 
         lock (_gate)
         {
-            _accepted.Add(_time.GetTimestamp());
+            var now = _time.GetTimestamp();
+            NoteAnswer(now);
+            _accepted.Add(now);
         }
     }
 
@@ -240,20 +244,23 @@ internal sealed class AdaptiveTokenBucket : DataphinRateLimiter
 
         lock (_gate)
         {
+            var now = _time.GetTimestamp();
+            NoteAnswer(now);
             if (permit.GrantedAt <= _lastThrottle)
             {
                 return;
             }
 
-            var now = _time.GetTimestamp();
             Advance(now);
             var probing = !_recovering || SinceLastThrottle(now) >= _recoveryK + _plateau;
 
-            // The rate that was too much: what was sent over the last second (never above the fill rate), or what the
-            // service accepted over the last seconds, whichever is lower; then a margin below it.
-            var sending = _sent.Rate(now, _created);
+            // The rate that was too much: the rate attempts reached the service at over the last second (answers, never
+            // above the fill rate), or what the service accepted over the last seconds, whichever is lower; then a margin
+            // below it. Permits granted while the first attempts were still on their way would say little: after a
+            // slow start they reach the service together, long after their permits were taken.
+            var sending = _answered.Rate(now, _firstAnswer);
             var measured = sending > 0 ? Math.Min(sending, _rate) : _rate;
-            var accepted = _accepted.Rate(now, _created);
+            var accepted = _accepted.Rate(now, _firstAnswer);
             if (accepted > 0)
             {
                 measured = Math.Min(measured, accepted);
@@ -272,6 +279,17 @@ internal sealed class AdaptiveTokenBucket : DataphinRateLimiter
     }
 
     private double MinimumRate => Math.Min(0.5, _configuredRate);
+
+    /// <summary>Counts an answer (accepted or throttled) into the rate attempts reach the service at.</summary>
+    private void NoteAnswer(long now)
+    {
+        if (_firstAnswer == long.MinValue)
+        {
+            _firstAnswer = now;
+        }
+
+        _answered.Add(now);
+    }
 
     private ITimer CreateTimer() => _time.CreateTimer(static state => ((AdaptiveTokenBucket)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
 
@@ -294,7 +312,6 @@ internal sealed class AdaptiveTokenBucket : DataphinRateLimiter
             {
                 _tokens = Math.Max(0, _tokens - 1);
                 _queue.RemoveFirst();
-                _sent.Add(now);
                 (done ??= []).Add((head.Value, DataphinRatePermit.Grant(now, _time.GetElapsedTime(head.Value.EnqueuedAt, now))));
             }
 
