@@ -3,17 +3,26 @@ namespace Dataphin.OpenApi.Resilience;
 /// <summary>
 /// A token bucket on a <see cref="TimeProvider"/> (so tests run it on a fake clock) that serves waiters in order and
 /// settles just below the quota the service really enforces, learning it from throttling answers (the AWS SDK's
-/// adaptive mode and TCP CUBIC, with the differences below).
+/// adaptive mode and TCP CUBIC, with the differences below). What a throttling answer does depends on where the rate
+/// was on its curve (<see cref="OnThrottled"/>):
 /// <list type="bullet">
-/// <item>On a throttling answer the bucket estimates the real quota as <see cref="Settle"/> times the lower of the rate
-/// it was sending at (over the last second) and the rate the service accepted (over up to the last 10 s), and cuts its
-/// rate to <see cref="Beta"/> of that estimate, W_max. Answers to attempts sent before the last cut do not cut again.</item>
-/// <item>It then recovers along CUBIC's concave curve back to W_max (not to the configured quota), and stays there
-/// for a plateau (<see cref="FirstPlateau"/>, doubled up to <see cref="LongestPlateau"/> each time a probe is throttled
-/// near the same W_max, so a stable quota is probed ever more rarely).</item>
+/// <item>At W_max or the configured rate: the bucket estimates the real quota as <see cref="Settle"/> times the lower of
+/// the rate its attempts reached the service at (answers over the last second) and the rate the service accepted (over
+/// up to the last 10 s), and cuts its rate to <see cref="Beta"/> of that estimate, W_max. Both rates count from the
+/// first answer and are not trusted before <see cref="MeasuredSpan"/> of answers (then the estimate comes from the
+/// current rate): a new process's first attempts can take a second or more (connections opened, code compiled) and
+/// then arrive together. Answers to attempts sent before the last cut do not cut again.</item>
+/// <item>While it recovers along CUBIC's concave curve back to W_max (not to the configured quota), or within
+/// <see cref="MeasuredSpan"/> of a cut, a throttle only lowers W_max to <see cref="Settle"/> of the rate reached: retries
+/// of throttled attempts and another process's probe do not make the cuts compound.</item>
+/// <item>At W_max it stays for a plateau (<see cref="FirstPlateau"/>, growing <see cref="PlateauGrowth"/>-fold up to
+/// <see cref="LongestPlateau"/> each time a throttle finds the same W_max, so a stable quota is probed ever more
+/// rarely), shortened by up to <see cref="PlateauJitter"/> of it at random, drawn by each bucket from a random source
+/// of its own so that processes on one AccessKey do not probe in step.</item>
 /// <item>After the plateau it probes above W_max along a curve that is flat at first and reaches the configured quota
-/// <see cref="ProbeTime"/> later: a stable lower quota is exceeded gently, and a quota that rose is regained in at
-/// most <see cref="LongestPlateau"/> + <see cref="ProbeTime"/> plus the recovery.</item>
+/// <see cref="ProbeTime"/> later. A throttled probe ends with a step back to <see cref="ProbeBackoff"/> of W_max, and
+/// W_max can only rise from it; a quota that rose is regained in at most <see cref="LongestPlateau"/> +
+/// <see cref="ProbeTime"/> plus the recovery.</item>
 /// </list>
 /// A permit is taken only when it is handed to a caller, just before the caller sends; a waiter that is cancelled or
 /// runs out of its wait budget takes none. A bucket unused for <see cref="IdleTimeout"/> with no waiter retires: its
@@ -23,6 +32,15 @@ internal sealed class AdaptiveTokenBucket : DataphinRateLimiter
 {
     /// <summary>The share of W_max the rate is cut to on a throttling answer.</summary>
     public const double Beta = 0.7;
+
+    /// <summary>The share of W_max the rate goes back to when a probe above W_max is throttled.</summary>
+    public const double ProbeBackoff = 0.85;
+
+    /// <summary>How many times longer the plateau gets each time a throttle finds the same W_max again.</summary>
+    public const double PlateauGrowth = 4;
+
+    /// <summary>The share of the plateau drawn at random (per bucket) and taken off it, so that buckets do not probe in step.</summary>
+    public const double PlateauJitter = 0.25;
 
     /// <summary>The share of the measured rate taken as the estimate of the real quota (W_max).</summary>
     public const double Settle = 0.9;
@@ -36,21 +54,24 @@ internal sealed class AdaptiveTokenBucket : DataphinRateLimiter
     /// <summary>How much of a late timer's or a stalled machine's lost time a busy bucket makes up for.</summary>
     public static readonly TimeSpan CatchUp = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>How long the rate stays at W_max after recovering, before probing above it, after a new W_max.</summary>
+    /// <summary>How long the rate stays at W_max after recovering, before probing above it, after a new W_max (less the jitter).</summary>
     public static readonly TimeSpan FirstPlateau = TimeSpan.FromSeconds(3);
 
-    /// <summary>The longest plateau, reached when probes keep being throttled near the same W_max.</summary>
-    public static readonly TimeSpan LongestPlateau = TimeSpan.FromSeconds(15);
+    /// <summary>The longest plateau, reached when throttles keep finding the same W_max (less the jitter).</summary>
+    public static readonly TimeSpan LongestPlateau = TimeSpan.FromSeconds(20);
 
     /// <summary>How long a probe takes from W_max to the configured quota.</summary>
-    public static readonly TimeSpan ProbeTime = TimeSpan.FromSeconds(12);
+    public static readonly TimeSpan ProbeTime = TimeSpan.FromSeconds(8);
+
+    /// <summary>How long after the first answer the measured rates are trusted (before, a throttle cuts from the current rate).</summary>
+    public static readonly TimeSpan MeasuredSpan = TimeSpan.FromSeconds(1);
 
     /// <summary>How long a bucket may stay unused, with no waiter, before it retires.</summary>
     public static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(5);
 
     private const double Epsilon = 1e-9;
 
-    /// <summary>Two W_max within this share of each other are "the same limit" (the plateau doubles).</summary>
+    /// <summary>Two W_max within this share of each other are "the same limit" (the plateau grows).</summary>
     private const double SameLimit = 0.15;
 
     private readonly object _gate = new();
@@ -58,9 +79,9 @@ internal sealed class AdaptiveTokenBucket : DataphinRateLimiter
     private readonly LinkedList<Waiter> _queue = new();
     private readonly double _configuredRate;
     private readonly bool _adaptive;
-    private readonly long _created;
-    private readonly RateMeter _sent;
+    private readonly RateMeter _answered;
     private readonly RateMeter _accepted;
+    private readonly Random _random;
     private ITimer _timer;
     private Action<AdaptiveTokenBucket>? _onRetired;
     private double _rate;
@@ -72,19 +93,30 @@ internal sealed class AdaptiveTokenBucket : DataphinRateLimiter
     private double _wMax;
     private double _recoveryK;
     private double _plateau;
+    private double _basePlateau;
     private long _lastThrottle = long.MinValue;
+    private long _firstAnswer = long.MinValue;
+    private long _lastCut = long.MinValue;
 
-    public AdaptiveTokenBucket(TimeProvider time, double ratePerSecond, int capacity, bool adaptive, Action<AdaptiveTokenBucket>? onRetired = null)
+    /// <summary>A bucket full of <paramref name="capacity"/> permits, filling at <paramref name="ratePerSecond"/>.</summary>
+    /// <param name="time">The clock.</param>
+    /// <param name="ratePerSecond">The configured rate, the most it ever grants.</param>
+    /// <param name="capacity">The most permits it holds (the burst).</param>
+    /// <param name="adaptive">Whether throttling answers slow it down.</param>
+    /// <param name="onRetired">Told when it retires after being idle.</param>
+    /// <param name="random">Where its plateau jitter comes from (a seeded one in tests); by default one of its own.</param>
+    public AdaptiveTokenBucket(TimeProvider time, double ratePerSecond, int capacity, bool adaptive, Action<AdaptiveTokenBucket>? onRetired = null, Random? random = null)
     {
+        _random = random ?? new Random();
         _time = time;
         _configuredRate = _rate = _wMax = ratePerSecond;
         Capacity = capacity;
         _tokens = capacity;
         _adaptive = adaptive;
         _onRetired = onRetired;
-        _plateau = FirstPlateau.TotalSeconds;
-        _created = _lastRefill = _lastUsed = time.GetTimestamp();
-        _sent = new RateMeter(time.TimestampFrequency, TimeSpan.FromMilliseconds(100), 10);
+        _plateau = _basePlateau = FirstPlateau.TotalSeconds;
+        _lastRefill = _lastUsed = time.GetTimestamp();
+        _answered = new RateMeter(time.TimestampFrequency, TimeSpan.FromMilliseconds(100), 10);
         _accepted = new RateMeter(time.TimestampFrequency, TimeSpan.FromMilliseconds(250), 40);
         _timer = CreateTimer();
         _timer.Change(IdleTimeout, Timeout.InfiniteTimeSpan);
@@ -189,7 +221,6 @@ internal sealed class AdaptiveTokenBucket : DataphinRateLimiter
             if (_queue.Count == 0 && _tokens >= 1 - Epsilon)
             {
                 _tokens = Math.Max(0, _tokens - 1);
-                _sent.Add(now);
                 return new ValueTask<DataphinRatePermit>(DataphinRatePermit.Grant(now, TimeSpan.Zero));
             }
 
@@ -222,14 +253,24 @@ internal sealed class AdaptiveTokenBucket : DataphinRateLimiter
 
         lock (_gate)
         {
-            _accepted.Add(_time.GetTimestamp());
+            var now = _time.GetTimestamp();
+            NoteAnswer(now);
+            _accepted.Add(now);
         }
     }
 
     /// <summary>
-    /// The service throttled an attempt whose permit was taken at <see cref="DataphinRatePermit.GrantedAt"/>: estimate
-    /// the real quota and cut the rate, unless the attempt was sent before the last cut (many in-flight attempts
-    /// throttled together cut the rate once).
+    /// The service throttled an attempt whose permit was taken at <see cref="DataphinRatePermit.GrantedAt"/>. What it
+    /// means depends on where the rate was on its curve when the attempt was sent:
+    /// <list type="bullet">
+    /// <item>at W_max or the configured rate (the plateau): the real quota is lower than thought; estimate it from the
+    /// measured rates and cut to <see cref="Beta"/> of the estimate;</item>
+    /// <item>still recovering toward W_max after a cut: W_max is lowered to the rate reached, without another cut (a
+    /// retry of an attempt throttled before the cut, or another process's probe, must not make the cuts compound);</item>
+    /// <item>probing above W_max: the probe ends; W_max becomes the estimate from the rate the probe reached, and the rate
+    /// goes back just below it (<see cref="ProbeBackoff"/>), not down by a deep cut.</item>
+    /// </list>
+    /// Answers to attempts sent before the last cut do not count (many in-flight attempts throttled together are one event).
     /// </summary>
     public override void OnThrottled(DataphinRatePermit permit)
     {
@@ -240,38 +281,76 @@ internal sealed class AdaptiveTokenBucket : DataphinRateLimiter
 
         lock (_gate)
         {
+            var now = _time.GetTimestamp();
+            NoteAnswer(now);
             if (permit.GrantedAt <= _lastThrottle)
             {
                 return;
             }
 
-            var now = _time.GetTimestamp();
             Advance(now);
-            var probing = !_recovering || SinceLastThrottle(now) >= _recoveryK + _plateau;
-
-            // The rate that was too much: what was sent over the last second (never above the fill rate), or what the
-            // service accepted over the last seconds, whichever is lower; then a margin below it.
-            var sending = _sent.Rate(now, _created);
-            var measured = sending > 0 ? Math.Min(sending, _rate) : _rate;
-            var accepted = _accepted.Rate(now, _created);
-            if (accepted > 0)
+            var t = SinceLastThrottle(now);
+            if (_recovering && (t < _recoveryK || _time.GetElapsedTime(_lastCut, now) < MeasuredSpan))
             {
-                measured = Math.Min(measured, accepted);
+                // Recovering: the quota is below the rate reached; hold it there as the new W_max, the plateau starts now.
+                _wMax = Math.Max(MinimumRate, Math.Min(_wMax, _rate * Settle));
+                _rate = _wMax;
+                _recoveryK = 0;
+                _lastThrottle = now;
+                Schedule(now);
+                return;
             }
 
+            var probing = _recovering && t >= _recoveryK + _plateau && _rate > _wMax;
+
+            // The rate that was too much: the rate attempts reached the service at over the last second (answers, never
+            // above the fill rate); on the plateau also what the service accepted over the last seconds, whichever is
+            // lower; then a margin below it. Permits granted while the first attempts were still on their way would say
+            // little: after a slow start they reach the service together, long after their permits were taken.
+            var sending = _answered.Rate(now, _firstAnswer);
+            var accepted = _accepted.Rate(now, _firstAnswer);
+            var measured = _rate;
+            if (_time.GetElapsedTime(_firstAnswer, now) >= MeasuredSpan)
+            {
+                measured = Math.Min(measured, sending);
+                measured = accepted > 0 ? Math.Min(measured, accepted) : measured;
+            }
+
+            // A probe that is throttled only tells that the quota is below the rate it reached: W_max can rise, not fall.
             var estimate = Math.Max(MinimumRate, Math.Min(_configuredRate, measured * Settle));
+            if (probing)
+            {
+                estimate = Math.Max(estimate, _wMax);
+            }
+
             var sameLimit = Math.Abs(estimate - _wMax) <= SameLimit * _wMax;
-            _plateau = probing && sameLimit ? Math.Min(LongestPlateau.TotalSeconds, _plateau * 2) : FirstPlateau.TotalSeconds;
+            var plateau = sameLimit ? Math.Min(LongestPlateau.TotalSeconds, _basePlateau * PlateauGrowth) : FirstPlateau.TotalSeconds;
+            _basePlateau = plateau;
+
+            // Independent buckets (processes on one AccessKey) must not probe in step: each draws its own plateau length.
+            _plateau = plateau * (1 - (PlateauJitter * _random.NextDouble()));
             _wMax = estimate;
-            _rate = Math.Max(MinimumRate, _wMax * Beta);
+            _rate = Math.Max(MinimumRate, _wMax * (probing ? ProbeBackoff : Beta));
             _recoveryK = Math.Pow(Math.Max(0, _wMax - _rate) / CubicScale, 1.0 / 3.0);
             _lastThrottle = now;
+            _lastCut = now;
             _recovering = true;
             Schedule(now);
         }
     }
 
     private double MinimumRate => Math.Min(0.5, _configuredRate);
+
+    /// <summary>Counts an answer (accepted or throttled) into the rate attempts reach the service at.</summary>
+    private void NoteAnswer(long now)
+    {
+        if (_firstAnswer == long.MinValue)
+        {
+            _firstAnswer = now;
+        }
+
+        _answered.Add(now);
+    }
 
     private ITimer CreateTimer() => _time.CreateTimer(static state => ((AdaptiveTokenBucket)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
 
@@ -294,7 +373,6 @@ internal sealed class AdaptiveTokenBucket : DataphinRateLimiter
             {
                 _tokens = Math.Max(0, _tokens - 1);
                 _queue.RemoveFirst();
-                _sent.Add(now);
                 (done ??= []).Add((head.Value, DataphinRatePermit.Grant(now, _time.GetElapsedTime(head.Value.EnqueuedAt, now))));
             }
 

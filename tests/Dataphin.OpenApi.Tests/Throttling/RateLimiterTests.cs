@@ -144,16 +144,16 @@ public class RateLimiterTests
         var bucket = client.CallInvoker.RateLimiter.BucketFor(ThrottlingClients.Tenant, _accessKeyId, ThrottlingLevel.Level2);
 
         // Five calls leave at the same instant (burst 5) and all come back throttled. The first answer cuts the rate
-        // (one call sent in the first 100 ms: 10 per second, an estimate of 0.9 of that, cut to 0.7 of it); the
-        // other four were sent no later than that cut and do not cut again.
+        // (less than a second of answers says nothing about rates: an estimate of 0.9 of the rate the bucket had, 20,
+        // cut to 0.7 of it); the other four were sent no later than that cut and do not cut again.
         var calls = Enumerable.Range(0, 5).Select(_ => client.SendAsync(ThrottlingClients.Request("CreateDirectory"))).ToList();
         foreach (var call in calls)
         {
             await Assert.ThrowsAsync<DataphinThrottledException>(() => call);
         }
 
-        Assert.Equal(10 * AdaptiveTokenBucket.Settle, bucket.LastMaxRate, 6);
-        Assert.Equal(10 * AdaptiveTokenBucket.Settle * AdaptiveTokenBucket.Beta, bucket.CurrentRate, 6);
+        Assert.Equal(20 * AdaptiveTokenBucket.Settle, bucket.LastMaxRate, 6);
+        Assert.Equal(20 * AdaptiveTokenBucket.Settle * AdaptiveTokenBucket.Beta, bucket.CurrentRate, 6);
         Assert.Equal(5, handler.RequestCount);
     }
 
