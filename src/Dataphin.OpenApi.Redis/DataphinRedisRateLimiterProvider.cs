@@ -184,7 +184,7 @@ public sealed class DataphinRedisRateLimiterProvider : DataphinRateLimiterProvid
     internal void ReportFailure(Exception error, TimeProvider time)
     {
         RedisTelemetry.RedisFailures.Add(1);
-        RedisTelemetry.RequestFailed(Logger, _endpointText, Redact(error.Message), null);
+        RedisTelemetry.RequestFailed(Logger, _endpointText, Describe(error), null);
         if (Interlocked.CompareExchange(ref _outage, 1, 0) == 0)
         {
             lock (_gate)
@@ -193,7 +193,7 @@ public sealed class DataphinRedisRateLimiterProvider : DataphinRateLimiterProvid
                 _outageStarted = time.GetTimestamp();
             }
 
-            RedisTelemetry.OutageStarted(Logger, _endpointText, Options.EffectiveFallbackShare, Redact(error.Message), null);
+            RedisTelemetry.OutageStarted(Logger, _endpointText, Options.EffectiveFallbackShare, Describe(error), null);
         }
     }
 
@@ -265,6 +265,16 @@ public sealed class DataphinRedisRateLimiterProvider : DataphinRateLimiterProvid
         return TimeProviderTaskExtensions.WaitAsync(task, limit, TimeProvider.System, CancellationToken.None);
 #endif
     }
+
+    /// <summary>Why a request failed, for people (the client library's own message is full of counters): the password, if any, taken out.</summary>
+    private string Describe(Exception error) => error switch
+    {
+        TimeoutException or RedisTimeoutException => FormattableString.Invariant($"It did not answer within {Options.Timeout.TotalMilliseconds:0} ms."),
+        RedisUnavailableException => error.Message,
+        RedisConnectionException => "It could not be reached.",
+        RedisServerException => "It answered with an error: " + Redact(error.Message),
+        _ => "The request failed: " + Redact(error.Message),
+    };
 
     /// <summary>The text of an error with the connection string's password (if any) taken out.</summary>
     private string Redact(string text)

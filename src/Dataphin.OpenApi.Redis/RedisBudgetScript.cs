@@ -1,13 +1,13 @@
 namespace Dataphin.OpenApi.Redis;
 
 /// <summary>
-/// The one Lua script that keeps a shared budget in Redis: a token bucket whose rate adapts to throttling answers the
+/// The one Lua script that keeps a shared budget in Redis: a rate (GCRA: the time of the next free slot) that adapts to throttling answers the
 /// way the in-process bucket does (cut to 70 % of an estimate of the real quota, W_max; CUBIC recovery to W_max; a
 /// plateau; a gentle probe back to the configured quota), run atomically by Redis for every process of the fleet.
 /// <para>
-/// A permit is a reservation: the script takes a token now, possibly going below zero, and answers how long the
-/// caller must wait before sending (the time until that token is earned), so a caller makes one round trip per
-/// permit and then waits on its own clock, without asking Redis again. A reservation whose wait would pass the
+/// A permit is a reservation: the script gives the caller the next free slot and answers how long the caller must
+/// wait for it, so a caller makes one round trip per permit and then waits on its own clock, without asking Redis
+/// again. The debt of slots already given is kept as time, not as tokens, so a cut of the rate does not stretch it. A reservation whose wait would pass the
 /// caller's budget is not made (the answer is the estimated wait). A cancelled caller gives its reservation back.
 /// </para>
 /// <para>
@@ -33,7 +33,7 @@ internal static class RedisBudgetScript
 
     /// <summary>
     /// KEYS[1]: the budget's hash. ARGV: operation, now (µs), configured rate (per second), burst, adaptive (1/0),
-    /// then per operation: acquire: the longest wait (µs); throttle: when the throttled attempt was sent (µs).
+    /// then per operation: acquire: the longest wait (µs); throttle: when the throttled attempt's permit was reserved (µs).
     /// ARGV[last]: the key's time to live (ms). Returns { granted or cut (1/0), wait (µs), current rate (text) }.
     /// </summary>
     public const string Text = """
@@ -54,7 +54,7 @@ internal static class RedisBudgetScript
         local raw = redis.call('HGETALL', key)
         for i = 1, #raw, 2 do h[raw[i]] = tonumber(raw[i + 1]) end
         if h.ts == nil then
-          h = { t = burst, ts = now, r = cfg, w = cfg, k = 0, p = FIRST_PLATEAU, rc = 0, lc = -1, c = cfg, cr = now, bi = math.floor(now / BIN) }
+          h = { tat = now, ts = now, r = cfg, w = cfg, k = 0, p = FIRST_PLATEAU, rc = 0, lc = -1, c = cfg, cr = now, bi = math.floor(now / BIN) }
           for i = 0, BINS - 1 do h['b' .. i] = 0 end
         end
         -- Another configured quota (every process should give the same): never above it.
@@ -62,6 +62,7 @@ internal static class RedisBudgetScript
           h.c = cfg
           if h.rc == 0 then h.w = cfg; h.r = cfg else h.w = math.min(h.w, cfg); h.r = math.min(h.r, cfg) end
         end
+        if h.tat == nil then h.tat = now end
         if now < h.ts then now = h.ts end
 
         local function roll()
@@ -74,11 +75,7 @@ internal static class RedisBudgetScript
         end
 
         local function advance()
-          local elapsed = (now - h.ts) / 1e6
-          if elapsed > 0 then
-            h.t = math.min(burst, h.t + elapsed * h.r)
-            h.ts = now
-          end
+          h.ts = now
           if h.rc == 1 then
             local t = (now - h.lc) / 1e6
             if t < h.k then
@@ -104,19 +101,23 @@ internal static class RedisBudgetScript
         local result = { 0, 0 }
         advance()
         roll()
+        local interval = 1e6 / h.r
         if op == 'acquire' then
-          local wait = 0
-          if h.t < 1 then wait = math.ceil((1 - h.t) / h.r * 1e6) end
+          -- The next free slot (GCRA): a burst of 'burst' permits when idle, then one every interval. Slots already
+          -- given keep their times when the rate changes; only new ones are spaced at the new rate.
+          local tat = math.max(h.tat, now) + interval
+          local wait = math.max(0, math.ceil(tat - now - burst * interval))
           if wait <= arg then
-            h.t = h.t - 1
+            h.tat = tat
             h['b' .. (h.bi % BINS)] = h['b' .. (h.bi % BINS)] + 1
             result = { 1, wait }
           else
             result = { 0, wait }
           end
         elseif op == 'release' then
-          h.t = math.min(burst, h.t + 1)
+          h.tat = math.max(now, h.tat - interval)
         elseif op == 'throttle' then
+          -- arg: when the throttled attempt's permit was reserved; one reserved before the last cut does not cut again.
           if adaptive and arg > h.lc then
             local probing = h.rc == 0 or (now - h.lc) / 1e6 >= h.k + h.p
             local sent = 0

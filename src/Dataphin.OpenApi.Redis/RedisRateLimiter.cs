@@ -141,10 +141,11 @@ internal sealed class RedisRateLimiter : DataphinRateLimiter
             return;
         }
 
-        // When the throttled attempt was sent, on the clock the script runs on: a report about an attempt sent before
-        // the last cut (by any process) does not cut again.
-        var sentAt = NowMicros() - Micros(_time.GetElapsedTime(permit.GrantedAt));
-        PendingReport = Forget(ReportThrottleAsync(sentAt));
+        // When the throttled attempt's permit was reserved (it was sent Waited later), on the clock the script runs on:
+        // a report about a permit reserved before the last cut (by any process) does not cut again, even when the
+        // attempt went out after the cut, since its slot was given at the old rate.
+        var reservedAt = NowMicros() - Micros(_time.GetElapsedTime(permit.GrantedAt)) - Micros(permit.Waited);
+        PendingReport = Forget(ReportThrottleAsync(reservedAt));
     }
 
     public override void OnSucceeded(DataphinRatePermit permit)
@@ -174,11 +175,11 @@ internal sealed class RedisRateLimiter : DataphinRateLimiter
         return observed;
     }
 
-    private async Task ReportThrottleAsync(long sentAt)
+    private async Task ReportThrottleAsync(long reservedAt)
     {
         try
         {
-            var answer = await _provider.EvaluateAsync(_redisKey, Arguments(RedisBudgetScript.Throttle, sentAt)).ConfigureAwait(false);
+            var answer = await _provider.EvaluateAsync(_redisKey, Arguments(RedisBudgetScript.Throttle, reservedAt)).ConfigureAwait(false);
             Answered(double.Parse((string)answer[2]!, CultureInfo.InvariantCulture));
         }
         catch (Exception error) when (error is not OperationCanceledException)

@@ -125,7 +125,7 @@ public sealed class RedisRateLimitingTests : IAsyncDisposable
         a.OnThrottled(permits[^1]);
         await a.PendingReport.WaitAsync(Guard);
         var afterCut = await b.ReadSharedRateAsync().WaitAsync(Guard);
-        b.OnThrottled(permits[^2]); // Sent before the cut: the same congestion, no second cut.
+        b.OnThrottled(permits[^2]); // Reserved before the cut: the same congestion, no second cut.
         await b.PendingReport.WaitAsync(Guard);
         var afterSecondReport = await a.ReadSharedRateAsync().WaitAsync(Guard);
 
@@ -134,7 +134,9 @@ public sealed class RedisRateLimitingTests : IAsyncDisposable
         Assert.Equal(afterCut, afterSecondReport, 6);
         Assert.Equal(afterCut, b.CurrentRate, 6);
         Assert.Equal(afterCut, a.CurrentRate, 6);
-        var slower = await AcquireOnClockAsync(b, TimeSpan.FromMilliseconds(80)); // 1 / 12.6 s = 79.37 ms, waited in whole milliseconds, never less.
+        var slotGiven = await AcquireOnClockAsync(b, TimeSpan.FromMilliseconds(50)); // The slot after the last permit was set at the old rate.
+        var slower = await AcquireOnClockAsync(a, TimeSpan.FromMilliseconds(80)); // 1 / 12.6 s = 79.37 ms, waited in whole milliseconds, never less.
+        Assert.Equal(TimeSpan.FromMilliseconds(50), slotGiven.Waited);
         Assert.Equal(TimeSpan.FromMilliseconds(80), slower.Waited);
 
         _clock.Advance(TimeSpan.FromSeconds(3)); // Past the cubic recovery (2.4 s): at W_max, on its plateau.
