@@ -28,6 +28,14 @@ public sealed class DataphinRedisRateLimitOptions
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
+    /// The longest the first call of a process waits for the first connection to Redis (a process that has just
+    /// started, on a loaded machine, may need more than <see cref="Timeout"/> to connect, and would otherwise begin
+    /// alone, on top of the shared budget). Only the first call waits; if Redis cannot be reached then, the process
+    /// paces itself alone like in any outage. Default: 2 s. Allowed: 10 ms to 30 s.
+    /// </summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
     /// How long a process paces itself alone after Redis failed to answer before it asks Redis again (then one call
     /// asks; the others go on alone until Redis answers). Default: 1 s. Allowed: 10 ms to 5 minutes.
     /// </summary>
@@ -65,6 +73,11 @@ public sealed class DataphinRedisRateLimitOptions
         if (Timeout < TimeSpan.FromMilliseconds(10) || Timeout > TimeSpan.FromSeconds(30))
         {
             throw new ArgumentException(FormattableString.Invariant($"Timeout must be between 10 ms and 30 s; it was {Timeout.TotalMilliseconds} ms."), nameof(Timeout));
+        }
+
+        if (ConnectTimeout < TimeSpan.FromMilliseconds(10) || ConnectTimeout > TimeSpan.FromSeconds(30))
+        {
+            throw new ArgumentException(FormattableString.Invariant($"ConnectTimeout must be between 10 ms and 30 s; it was {ConnectTimeout.TotalMilliseconds} ms."), nameof(ConnectTimeout));
         }
 
         if (RetryInterval < TimeSpan.FromMilliseconds(10) || RetryInterval > TimeSpan.FromMinutes(5))

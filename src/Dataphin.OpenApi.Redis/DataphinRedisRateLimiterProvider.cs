@@ -70,7 +70,7 @@ public sealed class DataphinRedisRateLimiterProvider : DataphinRateLimiterProvid
 
         var timeout = (int)Math.Ceiling(Options.Timeout.TotalMilliseconds);
         parsed.AbortOnConnectFail = false;
-        parsed.ConnectTimeout = timeout;
+        parsed.ConnectTimeout = (int)Math.Ceiling(Options.ConnectTimeout.TotalMilliseconds);
         parsed.SyncTimeout = timeout;
         parsed.AsyncTimeout = timeout;
         parsed.ConnectRetry = 1;
@@ -176,7 +176,7 @@ public sealed class DataphinRedisRateLimiterProvider : DataphinRateLimiterProvid
     {
         var connection = await GetConnectedAsync().ConfigureAwait(false);
         var evaluation = connection.GetDatabase().ScriptEvaluateAsync(RedisBudgetScript.Text, [key], arguments);
-        var result = await WithTimeout(evaluation).ConfigureAwait(false);
+        var result = await WithTimeout(evaluation, Options.Timeout).ConfigureAwait(false);
         return (RedisResult[])result!;
     }
 
@@ -241,7 +241,7 @@ public sealed class DataphinRedisRateLimiterProvider : DataphinRateLimiterProvid
             connecting = _connection;
         }
 
-        var connection = await WithTimeout(connecting).ConfigureAwait(false);
+        var connection = await WithTimeout(connecting, Options.ConnectTimeout).ConfigureAwait(false);
         if (!connection.IsConnected)
         {
             throw new RedisUnavailableException("Redis is not connected.");
@@ -251,14 +251,13 @@ public sealed class DataphinRedisRateLimiterProvider : DataphinRateLimiterProvid
     }
 
     /// <summary>Bounds a Redis request by the timeout on the real clock (Redis runs in real time, whatever clock the client uses).</summary>
-    private Task<T> WithTimeout<T>(Task<T> task)
+    private static Task<T> WithTimeout<T>(Task<T> task, TimeSpan limit)
     {
         if (task.IsCompleted)
         {
             return task;
         }
 
-        var limit = Options.Timeout;
 #if NET8_0_OR_GREATER
         return task.WaitAsync(limit, TimeProvider.System);
 #else

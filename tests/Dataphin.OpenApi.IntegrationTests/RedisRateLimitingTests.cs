@@ -268,6 +268,7 @@ public sealed class RedisRateLimitingTests : IAsyncDisposable
     [InlineData("ExpectedFleetSize", "ExpectedFleetSize must be between 1 and 10,000; it was 0.")]
     [InlineData("FallbackShare", "FallbackShare must be above 0 and at most 1; it was 1.5.")]
     [InlineData("Timeout", "Timeout must be between 10 ms and 30 s; it was 0 ms.")]
+    [InlineData("ConnectTimeout", "ConnectTimeout must be between 10 ms and 30 s; it was 60000 ms.")]
     [InlineData("RetryInterval", "RetryInterval must be between 10 ms and 5 minutes; it was 600000 ms.")]
     [InlineData("KeyPrefix", "KeyPrefix must be 1 to 100 characters without braces or white space; it was 'a{b'.")]
     public void A_setting_out_of_range_is_refused_before_anything_is_sent_naming_it_and_its_rule(string setting, string message)
@@ -278,6 +279,7 @@ public sealed class RedisRateLimitingTests : IAsyncDisposable
             case "ExpectedFleetSize": options.ExpectedFleetSize = 0; break;
             case "FallbackShare": options.FallbackShare = 1.5; break;
             case "Timeout": options.Timeout = TimeSpan.Zero; break;
+            case "ConnectTimeout": options.ConnectTimeout = TimeSpan.FromMinutes(1); break;
             case "RetryInterval": options.RetryInterval = TimeSpan.FromMinutes(10); break;
             default: options.KeyPrefix = "a{b"; break;
         }
@@ -345,6 +347,7 @@ public sealed class RedisRateLimitingTests : IAsyncDisposable
         to.ExpectedFleetSize = from.ExpectedFleetSize;
         to.FallbackShare = from.FallbackShare;
         to.Timeout = from.Timeout;
+        to.ConnectTimeout = from.ConnectTimeout;
         to.RetryInterval = from.RetryInterval;
         to.KeyPrefix = from.KeyPrefix;
     }
