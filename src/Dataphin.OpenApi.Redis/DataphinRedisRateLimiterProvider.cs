@@ -60,7 +60,8 @@ public sealed class DataphinRedisRateLimiterProvider : DataphinRateLimiterProvid
         }
         catch (Exception error) when (error is ArgumentException or FormatException or NotSupportedException)
         {
-            throw new ArgumentException($"The Redis connection string is not valid ({error.Message}); give host:port[,option=value...], e.g. localhost:6379.", nameof(configuration));
+            var reason = error is ArgumentException { ParamName: { } name } ? error.Message.Replace($" (Parameter '{name}')", string.Empty) : error.Message;
+            throw new ArgumentException($"The Redis connection string is not valid ({reason.TrimEnd('.')}); give host:port[,option=value...], e.g. localhost:6379.", nameof(configuration));
         }
 
         if (parsed.EndPoints.Count == 0)

@@ -40,7 +40,6 @@ public sealed class FleetQuotaProofTests(ITestOutputHelper output) : IDisposable
 
         var (attempts, accepted, throttled, rate) = Measure(emulator, DateTimeOffset.MinValue, DateTimeOffset.MaxValue);
         output.WriteLine(Invariant($"{Processes} processes, {accepted} registrations: {rate:F2} per second ({rate / Quota:P1} of the quota); {throttled} of {attempts} attempts throttled by the emulator ({Share(throttled, attempts):P2})"));
-        Timeline(emulator, runs);
         AssertEveryPairStoredOnce(emulator, runs);
         Assert.True(rate >= 0.95 * Quota, Invariant($"achieved {rate:F2} per second, below 95% of {Quota}"));
         Assert.True(throttled < 0.01 * attempts, Invariant($"{throttled} of {attempts} attempts were throttled"));
@@ -87,20 +86,40 @@ public sealed class FleetQuotaProofTests(ITestOutputHelper output) : IDisposable
         Assert.All(runs, run => Assert.Single(run.Stderr.Split('\n'), line => line.Contains("did not answer for the shared Dataphin quota", StringComparison.Ordinal)));
     }
 
-    /// <summary>DEBUG: requests per second and throttles, and each process's messages.</summary>
-    private void Timeline(DataphinEmulator emulator, IReadOnlyList<ToolRun> runs)
+    [Theory]
+    [InlineData("--redis", "", "The Redis connection (--redis) cannot be used: The Redis connection string must not be empty")]
+    [InlineData("--redis", "localhost:6379,password=Pw-9f2e,bogus=1", "The Redis connection (--redis) cannot be used: The Redis connection string is not valid")]
+    [InlineData("DATAPHIN_REDIS", "abortConnect=false,password=Pw-9f2e", "The Redis connection ($DATAPHIN_REDIS) cannot be used: The Redis connection string names no server")]
+    public async Task A_Redis_connection_that_cannot_work_is_a_usage_error_that_names_where_it_came_from_and_shows_no_password(string where, string value, string message)
     {
-        var all = emulator.Requests.Where(r => r.Action == "AddRegisterLineage").ToList();
-        var t0 = all.Min(r => r.ReceivedAt);
-        foreach (var g in all.GroupBy(r => (int)(r.ReceivedAt - t0).TotalSeconds).OrderBy(g => g.Key))
+        var manifest = CliRun.Sample("manifests/lineage.json");
+        var variables = CliRun.Variables();
+        string[] args = ["lineage", "add", "--file", manifest];
+        if (where == "--redis")
         {
-            output.WriteLine(Invariant($"DBG {g.Key,3}s: {g.Count(r => r.Status == 200),3} ok, {g.Count(r => r.Code == "Throttling.User")} throttled at {string.Join(",", g.Where(r => r.Code == "Throttling.User").Select(r => (r.ReceivedAt - t0).TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture)))}"));
+            args = [.. args, "--redis", value];
+        }
+        else
+        {
+            variables[where] = value;
         }
 
-        foreach (var run in runs)
-        {
-            output.WriteLine("DBG stderr: " + run.Stderr.Replace("\n", " | ", StringComparison.Ordinal));
-        }
+        var run = await CliRun.RunAsync(null, variables, args);
+
+        Assert.Equal(ExitCodes.UsageError, run.ExitCode);
+        Assert.Contains(message, run.Stdout + run.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Pw-9f2e", run.Stdout + run.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Parameter", run.Stdout + run.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", run.Stdout + run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_help_of_lineage_add_offers_redis_and_its_variable()
+    {
+        var run = await CliRun.RunAsync(null, "lineage", "add", "--help");
+
+        Assert.Contains("--redis <connection>", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("$DATAPHIN_REDIS", run.Stdout, StringComparison.Ordinal);
     }
 
     private static double Share(long part, long whole) => whole == 0 ? 0 : (double)part / whole;
