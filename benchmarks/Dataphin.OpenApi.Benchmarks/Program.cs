@@ -9,7 +9,7 @@ using Dataphin.OpenApi.Testing;
 //   dotnet run -c Release --project benchmarks/Dataphin.OpenApi.Benchmarks -- --filter '*EndToEnd*'
 // The scenarios only (item 4 quota, item 5 scale, item 7 journal; journal-cost: item 7's last row alone; item 8 limiter,
 // which runs only when named):
-//   dotnet run -c Release --project benchmarks/Dataphin.OpenApi.Benchmarks -- scenarios [quota] [scale] [journal] [limiter] [serve]
+//   dotnet run -c Release --project benchmarks/Dataphin.OpenApi.Benchmarks -- scenarios [quota] [scale] [journal] [limiter] [serve] [fleet]
 if (args is [ScaleScenario.ChildCommand, var manifest, var endpoint, .. var flags])
 {
     var journal = Array.IndexOf(flags, "--journal") is var at and >= 0 ? flags[at + 1] : null;
@@ -19,6 +19,11 @@ if (args is [ScaleScenario.ChildCommand, var manifest, var endpoint, .. var flag
 if (args is [ServeScenario.ChildCommand, var emulatorEndpoint, var serveState])
 {
     return await ServeScenario.ChildAsync(new Uri(emulatorEndpoint), serveState);
+}
+
+if (args is [FleetScenario.ChildCommand, var fleetEndpoint, var prefix, var fleetSeconds, var redis])
+{
+    return await FleetScenario.ChildAsync(new Uri(fleetEndpoint), prefix, double.Parse(fleetSeconds, CultureInfo.InvariantCulture), redis == "-" ? null : redis);
 }
 
 var runAll = args.Length == 0 || args is ["all"];
@@ -52,6 +57,18 @@ if (scenarios.Length > 0)
         report.Add($"## Item 8: the adaptive limiter against a real Level 2 quota below the configured {LimiterScenario.Configured} QPS");
         report.Add(string.Empty);
         report.AddRange(results.Select(r => r.ToMarkdown()));
+    }
+
+    if (scenarios.Contains("fleet"))
+    {
+        // 30 s per run unless DATAPHIN_FLEET_SECONDS says otherwise; runs only when named.
+        var seconds = int.TryParse(Environment.GetEnvironmentVariable("DATAPHIN_FLEET_SECONDS"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var f) ? f : 30;
+        var rows = await FleetScenario.RunAllAsync(TimeSpan.FromSeconds(seconds), Console.Out);
+        report.Add($"## Item 10: 1, 2, 4 and 8 processes on one AccessKey against the Level 2 quota of {FleetScenario.Quota} QPS, each alone or sharing it through Redis ({seconds} s each)");
+        report.Add(string.Empty);
+        report.Add(FleetScenario.MarkdownHeader);
+        report.AddRange(rows);
+        report.Add(string.Empty);
     }
 
     if (scenarios.Contains("scale"))

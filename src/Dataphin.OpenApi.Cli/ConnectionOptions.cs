@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using Dataphin.OpenApi.Bulk;
+using Dataphin.OpenApi.Redis;
 
 namespace Dataphin.OpenApi.Cli;
 
@@ -11,6 +12,7 @@ internal sealed partial class ConnectionOptions
     public const string EndpointVariable = "DATAPHIN_ENDPOINT";
     public const string RegionVariable = "DATAPHIN_REGION_ID";
     public const string TenantVariable = "DATAPHIN_TENANT_ID";
+    public const string RedisVariable = "DATAPHIN_REDIS";
 
     public Option<long?> Tenant { get; } = new("--tenant")
     {
@@ -44,6 +46,12 @@ internal sealed partial class ConnectionOptions
 
     public Option<double?> SharedQps { get; } = new("--shared-qps") { Description = "Override the quota all levels share on Personal and Agile, in calls per second.", HelpName = "n" };
 
+    public Option<string?> Redis { get; } = new("--redis")
+    {
+        Description = $"Share the quota with every other process (on any machine) that uses the same Redis, endpoint, tenant and AccessKey: a Redis connection string such as localhost:6379 or host:6379,password=...,ssl=true. While Redis cannot be reached, each process goes on alone at a quarter of the quota. Default: ${RedisVariable}, else none (this process paces itself alone).",
+        HelpName = "connection",
+    };
+
     public Option<int> Concurrency { get; } = new("--concurrency")
     {
         Description = "The most items in progress at once (1-256). The quota decides the actual pace.",
@@ -76,6 +84,7 @@ internal sealed partial class ConnectionOptions
         command.Options.Add(Level2Qps);
         command.Options.Add(Level3Qps);
         command.Options.Add(SharedQps);
+        command.Options.Add(Redis);
         if (bulk)
         {
             command.Options.Add(Concurrency);
@@ -127,6 +136,8 @@ internal sealed partial class ConnectionOptions
         (options.Endpoint, options.RegionId) = endpoint.Value;
         var credential = ResolveCredential(parse, environment);
         options.CredentialProvider = credential.Provider;
+        var fleet = ConnectRedis(parse, environment);
+        options.RateLimit.Provider = fleet;
         var ownsHandler = environment.HttpHandler is null;
         var tracker = new BulkRequestTracker(environment.HttpHandler ?? CreateHandler());
         var http = new HttpClient(tracker, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
@@ -135,12 +146,14 @@ internal sealed partial class ConnectionOptions
             var client = new DataphinClient(http, options);
             return new CliConnection(client, tracker, http, ownsHandler ? tracker : null)
             {
+                Fleet = fleet,
                 AccessKeyId = credential.Resolution.Credential.AccessKeyId,
                 CredentialSource = credential.Resolution.Source,
             };
         }
         catch (ArgumentException error)
         {
+            fleet?.Dispose();
             http.Dispose();
             if (ownsHandler)
             {
@@ -148,6 +161,25 @@ internal sealed partial class ConnectionOptions
             }
 
             throw new CliUsageException(CliText.WithoutParameterName(error), error);
+        }
+    }
+
+    /// <summary>The shared budget of --redis (else $DATAPHIN_REDIS), or <see langword="null"/> when neither is given; its warnings go to standard error.</summary>
+    private DataphinRedisRateLimiterProvider? ConnectRedis(ParseResult parse, CliEnvironment environment)
+    {
+        var (text, origin) = parse.GetValue(Redis) is { } given ? (given, "--redis") : (environment.GetVariable(RedisVariable), "$" + RedisVariable);
+        if (text is null || (origin != "--redis" && text.Length == 0))
+        {
+            return null;
+        }
+
+        try
+        {
+            return new DataphinRedisRateLimiterProvider(text, null, new CliWarningLog(environment.Warnings));
+        }
+        catch (ArgumentException error)
+        {
+            throw new CliUsageException($"The Redis connection ({origin}) cannot be used: {CliText.WithoutParameterName(error)}", error);
         }
     }
 
@@ -277,9 +309,13 @@ internal sealed class CliConnection(DataphinClient client, BulkRequestTracker? t
     /// <summary>Where the credential came from (e.g. the environment variables, a credentials file section), for advice after an authentication error.</summary>
     public string? CredentialSource { get; init; }
 
+    /// <summary>The quota shared through Redis (--redis), if any; closed with the connection.</summary>
+    public IDisposable? Fleet { get; init; }
+
     public void Dispose()
     {
         Client.Dispose();
+        Fleet?.Dispose();
         http?.Dispose();
         ownedHandler?.Dispose();
     }
