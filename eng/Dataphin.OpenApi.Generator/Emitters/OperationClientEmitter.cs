@@ -163,17 +163,7 @@ internal sealed class OperationClientEmitter : IEmitter
             code.Line($"/// <exception cref=\"global::System.ArgumentNullException\">{nullDoc}</exception>");
         }
 
-        code.Line("/// <exception cref=\"global::Dataphin.OpenApi.DataphinValidationException\">The tenant id is not positive or a required parameter is missing; nothing was sent.</exception>")
-            .Line("/// <exception cref=\"global::Dataphin.OpenApi.DataphinEditionException\">The operation needs a higher edition than <see cref=\"global::Dataphin.OpenApi.DataphinClientOptions.Edition\"/>; nothing was sent.</exception>")
-            .Line("/// <exception cref=\"global::Dataphin.OpenApi.DataphinRequestException\">The service answered with an error (throttling, authentication and permission errors are subclasses), or with a body that does not fit the response type.</exception>")
-            .Line("/// <exception cref=\"global::Dataphin.OpenApi.DataphinTimeoutException\">An attempt or the whole call ran out of time.</exception>")
-            .Line("/// <exception cref=\"global::Dataphin.OpenApi.DataphinCircuitOpenException\">Recent calls of this throttling level failed with server errors; nothing was sent.</exception>")
-            .Line("/// <exception cref=\"global::System.OperationCanceledException\"><paramref name=\"cancellationToken\"/> was cancelled.</exception>");
-        if (operation.Operation.DeprecatedSinceDataphinVersion is { } deprecated)
-        {
-            var replacement = operation.Operation.ReplacedBy is { } replacedBy ? $"; use {replacedBy}" : string.Empty;
-            code.Line($"[global::System.Obsolete({CodeWriter.Literal($"Deprecated since Dataphin {deprecated}{replacement}.")})]");
-        }
+        OperationDocs.WriteExceptionsAndDeprecation(code, operation);
 
         code.Line($"public virtual global::System.Threading.Tasks.Task<{response}> {operation.MethodName}(long opTenantId, {parameter}, global::System.Threading.CancellationToken cancellationToken = default)")
             .Indented(() => code.Line($"=> {Invoker}.SendAsync(_client, {CodeWriter.Literal(operation.Name)}, opTenantId, {argument}, {context}, cancellationToken);"));

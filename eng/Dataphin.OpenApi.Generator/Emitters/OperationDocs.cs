@@ -107,7 +107,6 @@ internal static class OperationDocs
         return text.ToString();
     }
 
-    /// <summary>Text for inside an XML doc element.</summary>
     /// <summary>The <c>param</c> documentation of a generated request parameter (optional or not).</summary>
     public static string RequestParam(OperationShape operation) => operation.RequestIsOptional
         ? "<param name=\"request\">The parameters, all optional; <see langword=\"null\"/> sends none.</param>"
@@ -118,6 +117,26 @@ internal static class OperationDocs
         ? "No parameter is required besides the tenant."
         : "Required: " + string.Join(", ", operation.RequiredPaths.Select(p => $"<c>{X(p)}</c>")) + ". A missing one is reported before sending, all at once.";
 
+    /// <summary>
+    /// Writes the exceptions every generated operation method documents (the same for the client's methods and the
+    /// Refit interface), then the method's <c>Obsolete</c> attribute when the operation is deprecated.
+    /// </summary>
+    public static void WriteExceptionsAndDeprecation(CodeWriter code, OperationShape operation)
+    {
+        code.Line("/// <exception cref=\"global::Dataphin.OpenApi.DataphinValidationException\">The tenant id is not positive or a required parameter is missing; nothing was sent.</exception>")
+            .Line("/// <exception cref=\"global::Dataphin.OpenApi.DataphinEditionException\">The operation needs a higher edition than <see cref=\"global::Dataphin.OpenApi.DataphinClientOptions.Edition\"/>; nothing was sent.</exception>")
+            .Line("/// <exception cref=\"global::Dataphin.OpenApi.DataphinRequestException\">The service answered with an error (throttling, authentication and permission errors are subclasses), or with a body that does not fit the response type.</exception>")
+            .Line("/// <exception cref=\"global::Dataphin.OpenApi.DataphinTimeoutException\">An attempt or the whole call ran out of time.</exception>")
+            .Line("/// <exception cref=\"global::Dataphin.OpenApi.DataphinCircuitOpenException\">Recent calls of this throttling level failed with server errors; nothing was sent.</exception>")
+            .Line("/// <exception cref=\"global::System.OperationCanceledException\"><paramref name=\"cancellationToken\"/> was cancelled.</exception>");
+        if (operation.Operation.DeprecatedSinceDataphinVersion is { } deprecated)
+        {
+            var replacement = operation.Operation.ReplacedBy is { } replacedBy ? $"; use {replacedBy}" : string.Empty;
+            code.Line($"[global::System.Obsolete({CodeWriter.Literal($"Deprecated since Dataphin {deprecated}{replacement}.")})]");
+        }
+    }
+
+    /// <summary>Text for inside an XML doc element.</summary>
     public static string X(string text) => CodeWriter.XmlText(text);
 
     private static string Values(IReadOnlyList<string> values)

@@ -73,18 +73,8 @@ internal sealed class RefitInterfaceEmitter : IEmitter
             .Line("/// <param name=\"opTenantId\">The tenant id (<c>OpTenantId</c>, the <c>tenantId</c> in the Dataphin URL).</param>")
             .Line("/// " + requestDoc)
             .Line("/// <param name=\"cancellationToken\">Cancels the call.</param>")
-            .Line("/// <returns>The service's answer, typed.</returns>")
-            .Line("/// <exception cref=\"global::Dataphin.OpenApi.DataphinValidationException\">The tenant id is not positive or a required parameter is missing; nothing was sent.</exception>")
-            .Line("/// <exception cref=\"global::Dataphin.OpenApi.DataphinEditionException\">The operation needs a higher edition than <see cref=\"global::Dataphin.OpenApi.DataphinClientOptions.Edition\"/>; nothing was sent.</exception>")
-            .Line("/// <exception cref=\"global::Dataphin.OpenApi.DataphinRequestException\">The service answered with an error (throttling, authentication and permission errors are subclasses), or with a body that does not fit the response type.</exception>")
-            .Line("/// <exception cref=\"global::Dataphin.OpenApi.DataphinTimeoutException\">An attempt or the whole call ran out of time.</exception>")
-            .Line("/// <exception cref=\"global::Dataphin.OpenApi.DataphinCircuitOpenException\">Recent calls of this throttling level failed with server errors; nothing was sent.</exception>")
-            .Line("/// <exception cref=\"global::System.OperationCanceledException\"><paramref name=\"cancellationToken\"/> was cancelled.</exception>");
-        if (operation.Operation.DeprecatedSinceDataphinVersion is { } deprecated)
-        {
-            var replacement = operation.Operation.ReplacedBy is { } replacedBy ? $"; use {replacedBy}" : string.Empty;
-            code.Line($"[global::System.Obsolete({CodeWriter.Literal($"Deprecated since Dataphin {deprecated}{replacement}.")})]");
-        }
+            .Line("/// <returns>The service's answer, typed.</returns>");
+        OperationDocs.WriteExceptionsAndDeprecation(code, operation);
 
         code.Line("[global::Refit.Post(\"/\")]")
             .Line($"[global::Refit.Headers(\"x-acs-action: {operation.Name}\")]")
