@@ -78,17 +78,7 @@ internal static class EmulatorCommand
                 await stdout.WriteLineAsync($"  try:               ALIBABA_CLOUD_ACCESS_KEY_ID={emulator.AccessKeyId} ALIBABA_CLOUD_ACCESS_KEY_SECRET=... dataphin lineage add --file lineage.csv --endpoint {emulator.Endpoint} --tenant {emulator.DefaultTenantId}").ConfigureAwait(false);
                 await stdout.WriteLineAsync($"  then:              dataphin lineage show --table dataphin.dw_project.dwd_trade_order_di --endpoint {emulator.Endpoint} --tenant {emulator.DefaultTenantId}").ConfigureAwait(false);
                 await stdout.WriteLineAsync("                     (the emulator names a table given by its properties catalog.schema.name; one given by GUID, by its GUID)").ConfigureAwait(false);
-                await stdout.WriteLineAsync(ReadyLine).ConfigureAwait(false);
-                await stdout.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-                try
-                {
-#pragma warning disable RS0030 // Banned API: an infinite wait that only cancellation ends; no clock is read or waited on.
-                    await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
-#pragma warning restore RS0030
-                }
-                catch (OperationCanceledException)
-                {
-                }
+                await StopSignals.AnnounceReadyAndWaitAsync(stdout, ReadyLine, cancellationToken).ConfigureAwait(false);
 
                 await stdout.WriteLineAsync(EmulatorCommandLine.DescribeStopping(emulator)).ConfigureAwait(false);
             }

@@ -167,17 +167,7 @@ internal static class ServeCommand
                 await stdout.WriteLineAsync($"  unmapped datasets:     {baseUrl}{Route}/unmapped").ConfigureAwait(false);
                 await stdout.WriteLineAsync($"  forwarding to:         {connected.Client.Endpoint} tenant {tenant}, at most {concurrency} pairs at once, within the Level 2 quota").ConfigureAwait(false);
                 await stdout.WriteLineAsync($"  queue:                 {queue.Path} ({queue.Replayed} events from before, {queueCapacity} at most)").ConfigureAwait(false);
-                await stdout.WriteLineAsync(ReadyLine).ConfigureAwait(false);
-                await stdout.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-                try
-                {
-#pragma warning disable RS0030 // Banned API: an infinite wait that only cancellation ends; no clock is read or waited on.
-                    await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
-#pragma warning restore RS0030
-                }
-                catch (OperationCanceledException)
-                {
-                }
+                await StopSignals.AnnounceReadyAndWaitAsync(stdout, ReadyLine, cancellationToken).ConfigureAwait(false);
 
                 await stdout.WriteLineAsync("Stopping: forwarding what is ready for up to 10 s.").ConfigureAwait(false);
                 await app.StopAsync(CancellationToken.None).ConfigureAwait(false);

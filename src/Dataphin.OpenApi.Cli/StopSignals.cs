@@ -26,6 +26,25 @@ internal static class StopSignals
             PosixSignalRegistration.Create(PosixSignal.SIGTERM, Handle));
     }
 
+    /// <summary>
+    /// Prints <paramref name="readyLine"/> (what a script or a test waits for before it starts talking to the server)
+    /// and waits until the command is cancelled by the first stop signal.
+    /// </summary>
+    public static async Task AnnounceReadyAndWaitAsync(TextWriter stdout, string readyLine, CancellationToken cancellationToken)
+    {
+        await stdout.WriteLineAsync(readyLine).ConfigureAwait(false);
+        await stdout.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+#pragma warning disable RS0030 // Banned API: an infinite wait that only cancellation ends; no clock is read or waited on.
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+#pragma warning restore RS0030
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
     private sealed class Registrations(params PosixSignalRegistration[] registrations) : IDisposable
     {
         public void Dispose()
