@@ -274,13 +274,7 @@ public sealed class DurableRunProofTests : IDisposable
         Assert.Contains("CheckAssetExist (on 1 item) and RelationProperties (on 1 item)", note);
     }
 
-    private static Dictionary<string, string> Variables(DataphinEmulator emulator) => new()
-    {
-        ["ALIBABA_CLOUD_ACCESS_KEY_ID"] = emulator.AccessKeyId,
-        ["ALIBABA_CLOUD_ACCESS_KEY_SECRET"] = emulator.AccessKeySecret,
-        ["DATAPHIN_ENDPOINT"] = emulator.Endpoint.ToString(),
-        ["DATAPHIN_TENANT_ID"] = emulator.DefaultTenantId.ToString(CultureInfo.InvariantCulture),
-    };
+    private static Dictionary<string, string> Variables(DataphinEmulator emulator) => ChildTool.Variables(emulator);
 
     /// <summary>Answers requests one step of the clock at a time until the journal records enough items as done; returns how many.</summary>
     private static async Task<int> AnswerUntilJournalShowsAsync(SteppingClock clock, string journal, int atLeast, ToolProcess tool, CancellationToken cancellationToken)
@@ -333,25 +327,7 @@ public sealed class DurableRunProofTests : IDisposable
 
     private ToolProcess StartTool(DataphinEmulator emulator, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "dataphin.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        foreach (var (name, value) in Variables(emulator))
-        {
-            start.Environment[name] = value;
-        }
-
-        start.Environment.Remove("ALIBABA_CLOUD_SECURITY_TOKEN");
-        start.Environment.Remove("DATAPHIN_REGION_ID");
+        var start = ChildTool.StartInfo(emulator, args);
         start.Environment["XDG_STATE_HOME"] = Path.Combine(_folder, "state");
         return new ToolProcess(Process.Start(start) ?? throw new InvalidOperationException("The tool did not start."));
     }

@@ -207,25 +207,8 @@ public sealed class FleetQuotaProofTests(ITestOutputHelper output) : IDisposable
 
     private Process StartTool(DataphinEmulator emulator, RedisServer redis, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "dataphin.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["ALIBABA_CLOUD_ACCESS_KEY_ID"] = emulator.AccessKeyId;
-        start.Environment["ALIBABA_CLOUD_ACCESS_KEY_SECRET"] = emulator.AccessKeySecret;
-        start.Environment["DATAPHIN_ENDPOINT"] = emulator.Endpoint.ToString();
-        start.Environment["DATAPHIN_TENANT_ID"] = emulator.DefaultTenantId.ToString(CultureInfo.InvariantCulture);
+        var start = ChildTool.StartInfo(emulator, args);
         start.Environment["DATAPHIN_REDIS"] = redis.ConnectionString; // The environment variable, as a scheduler would set it.
-        start.Environment.Remove("ALIBABA_CLOUD_SECURITY_TOKEN");
-        start.Environment.Remove("DATAPHIN_REGION_ID");
         start.Environment["XDG_STATE_HOME"] = Path.Combine(_folder, "state");
         return Process.Start(start) ?? throw new InvalidOperationException("The tool did not start.");
     }

@@ -166,20 +166,8 @@ public sealed partial class ServeProofTests : IDisposable
 
         public static async Task<ServerProcess> StartAsync(DataphinEmulator emulator, string[] args, CancellationToken cancellationToken)
         {
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "dataphin.dll"));
-            foreach (var arg in args)
-            {
-                start.ArgumentList.Add(arg);
-            }
-
-            start.Environment["ALIBABA_CLOUD_ACCESS_KEY_ID"] = emulator.AccessKeyId;
-            start.Environment["ALIBABA_CLOUD_ACCESS_KEY_SECRET"] = emulator.AccessKeySecret;
-            start.Environment["DATAPHIN_ENDPOINT"] = emulator.Endpoint.ToString();
-            start.Environment["DATAPHIN_TENANT_ID"] = emulator.DefaultTenantId.ToString(CultureInfo.InvariantCulture);
+            var start = ChildTool.StartInfo(emulator, args);
             start.Environment["DATAPHIN_SERVE_API_KEYS"] = Key;
-            start.Environment.Remove("ALIBABA_CLOUD_SECURITY_TOKEN");
-            start.Environment.Remove("DATAPHIN_REGION_ID");
             var process = new Process { StartInfo = start };
             var server = new ServerProcess(process);
             process.OutputDataReceived += (_, e) => server.Line(e.Data, stdout: true);
